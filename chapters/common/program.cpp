@@ -1,0 +1,169 @@
+#include "common/program.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <limits>
+#include <sstream>
+
+#include "common/exercise.hpp"
+#include "common/shape.hpp"
+
+namespace bp {
+namespace {
+
+/// One line: newlines and runs of spaces folded, trailing spaces dropped.
+std::string one_line(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+template <typename T>
+bool parse_whole(const std::string& text, T& value) {
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  return ec == std::errc() && ptr == end;
+}
+
+}  // namespace
+
+Program::Program(std::string name, std::string description)
+    : name_(std::move(name)), app_(std::make_unique<CLI::App>(std::move(description), name_)) {
+  app_->set_help_flag("-h,--help", "Print this help and exit");
+}
+
+Program::~Program() = default;
+
+void Program::add_choice(const std::string& flag, std::string& value,
+                         const std::vector<std::string>& choices, const std::string& help) {
+  std::string allowed;
+  for (const std::string& c : choices) allowed += (allowed.empty() ? "" : ", ") + c;
+  app_->add_option(flag, value, help + " (one of: " + allowed + ")")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [choices, allowed](std::string& input) -> std::string {
+            for (const std::string& c : choices)
+              if (input == c) return {};
+            return "'" + input + "' is not allowed; use one of: " + allowed;
+          },
+          "choice"));
+}
+
+void Program::add_text(const std::string& flag, std::string& value, const std::string& help) {
+  app_->add_option(flag, value, help)->capture_default_str();
+}
+
+void Program::add_switch(const std::string& flag, bool& value, const std::string& help) {
+  app_->add_flag(flag, value, help);
+}
+
+void Program::add_size(const std::string& flag, int& value, int max, const std::string& help) {
+  const std::string allowed = "a whole number from 1 to " + std::to_string(max);
+  app_->add_option(flag, value, help + " (" + allowed + ")")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [allowed, max](std::string& input) -> std::string {
+            long long v = 0;
+            if (!parse_whole(input, v) || v < 1 || v > max)
+              return "'" + input + "' is not allowed; use " + allowed;
+            return {};
+          },
+          "1.." + std::to_string(max)));
+}
+
+void Program::add_seed(std::uint64_t& seed) {
+  app_->add_option("--seed", seed, "Random seed; the same seed gives the same numbers")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& input) -> std::string {
+            std::uint64_t v = 0;
+            if (!parse_whole(input, v))
+              return "'" + input + "' is not allowed; use a whole number from 0 to " +
+                     std::to_string(std::numeric_limits<std::uint64_t>::max());
+            return {};
+          },
+          "0..2^64-1"));
+}
+
+void Program::add_real(const std::string& flag, double& value, double lo, double hi,
+                       const std::string& help) {
+  std::ostringstream range;
+  range << "a finite number from " << lo << " to " << hi;
+  const std::string allowed = range.str();
+  app_->add_option(flag, value, help + " (" + allowed + ")")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [allowed, lo, hi](std::string& input) -> std::string {
+            double v = 0;
+            if (!parse_whole(input, v) || !std::isfinite(v) || v < lo || v > hi)
+              return "'" + input + "' is not allowed; use " + allowed;
+            return {};
+          },
+          "real"));
+}
+
+int Program::run(int argc, char** argv, const std::function<void()>& body) {
+  try {
+    app_->parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app_->help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << name_ << ": " << one_line(e.what()) << " (run " << name_
+              << " --help to see the flags)\n";
+    return 2;
+  }
+  try {
+    body();
+    return 0;
+  } catch (const ExerciseNotDone& e) {
+    std::cout.flush();
+    std::cerr << name_ << ": stopped: exercise " << e.id() << " is not done yet; write it in "
+              << e.file() << ":" << e.line() << " (read " << e.page()
+              << ", or run ./course next)\n";
+    return 3;
+  } catch (const InputError& e) {
+    std::cout.flush();
+    std::cerr << name_ << ": " << one_line(e.what()) << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << name_ << ": error: " << one_line(e.what()) << "\n";
+    return 1;
+  }
+}
+
+void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_rows) {
+  std::cout << name << " (" << shape_of(m) << ")";
+  if (m.n_rows > max_rows) std::cout << ", first " << max_rows << " rows";
+  std::cout << ":\n";
+  if (m.is_empty()) return;
+  const arma::mat shown = m.rows(0, std::min(max_rows, m.n_rows) - 1);
+  const arma::uword cols = std::min<arma::uword>(m.n_cols, 6);
+  for (arma::uword i = 0; i < shown.n_rows; ++i) {
+    std::cout << "   ";
+    for (arma::uword j = 0; j < cols; ++j)
+      std::cout << std::setw(12) << std::setprecision(6) << shown(i, j);
+    if (m.n_cols > cols) std::cout << "   ... (" << m.n_cols - cols << " more)";
+    std::cout << "\n";
+  }
+}
+
+void print_banner(const std::string& title, const std::string& what) {
+  std::cout << title << "\n" << std::string(title.size(), '=') << "\n" << what << "\n\n";
+}
+
+}  // namespace bp

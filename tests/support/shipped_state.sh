@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# shipped_state.sh SOURCE_DIR BIN_DIR
+#
+# Proves the shipped state of the exercises (unsolved must fail, solved must pass):
+#  - every exercise of chapters/exercises.txt has a title, a hint, a "TODO(id)" and a
+#    BP_EXERCISE("id") stub in its file, and its test filter selects at least one test;
+#  - every test of a chapter's test program belongs to exactly one exercise;
+#  - against the learner's library as shipped, every test of every exercise fails, and fails
+#    with bp::ExerciseNotDone;
+#  - against the reference solutions, every one of them passes.
+# A learner who has written an exercise removes its BP_EXERCISE stub; outside CI that exercise
+# is then reported and left out of the stub check (the shipped state is a fresh checkout's).
+set -u
+src=$1; bin=$2
+. "$src/tests/support/exercises.sh"
+list=$src/chapters/exercises.txt
+report=$(mktemp); trap 'rm -f "$report"' EXIT
+problems=0; checked=0; written=0
+problem() { echo "FAIL: $*"; problems=$((problems + 1)); }
+
+# run_report PROGRAM FILTER: runs the tests and leaves the one-line-per-test report in $report.
+run_report() {
+  : >"$report"
+  BP_REPORT=$report "$bin/$1" --gtest_filter="$2" >/dev/null 2>&1
+}
+
+declare -A filters_of   # test program -> the filters of its exercises, one per line
+while IFS= read -r line; do
+  id=$(exercise_field "$line" 1); file=$(exercise_field "$line" 2)
+  filter=$(exercise_field "$line" 3); title=$(exercise_field "$line" 4)
+  hint=$(exercise_field "$line" 5)
+  program=$(exercise_test_binary "$file")
+  filters_of[$program]+="$filter"$'\n'
+  [ -n "$title" ] || problem "exercise $id has no title"
+  [ -n "$hint" ] || problem "exercise $id has no hint"
+  [ -f "$src/$file" ] || { problem "exercise $id: no file $file"; continue; }
+  grep -qF "TODO($id)" "$src/$file" || problem "exercise $id: no TODO($id) in $file"
+  [ -x "$bin/$program" ] || { problem "exercise $id: no test program $program (build first)"; continue; }
+
+  run_report "${program}_solution" "$filter"
+  tests=$(grep -c '' "$report"); passed=$(grep -c $'\tPASS\t' "$report")
+  [ "$tests" -gt 0 ] || problem "exercise $id: the filter $filter selects no test"
+  [ "$passed" -eq "$tests" ] ||
+    problem "exercise $id: $((tests - passed)) of $tests tests fail against the solution: $(grep $'\tFAIL\t' "$report" | cut -f1 | tr '\n' ' ')"
+
+  if ! grep -qF "BP_EXERCISE(\"$id\")" "$src/$file"; then
+    if [ -n "${CI:-}" ]; then problem "exercise $id: $file has no BP_EXERCISE(\"$id\") stub"
+    else echo "note: exercise $id is written in $file, so it is not checked as a stub"; written=$((written + 1)); fi
+    continue
+  fi
+  run_report "$program" "$filter"
+  tests=$(grep -c '' "$report")
+  unfinished=$(grep $'\tFAIL\t' "$report" | grep -c 'ExerciseNotDone')
+  [ "$unfinished" -eq "$tests" ] ||
+    problem "exercise $id: $((tests - unfinished)) of $tests tests do not fail with ExerciseNotDone against the stub: $(grep -v 'ExerciseNotDone' "$report" | cut -f1 | tr '\n' ' ')"
+  checked=$((checked + 1))
+  echo "ok: exercise $id: $tests tests fail on the stub and pass on the solution"
+done < <(exercise_lines "$list")
+
+# Every test belongs to exactly one exercise.
+for program in "${!filters_of[@]}"; do
+  [ -x "$bin/$program" ] || continue
+  suite=""
+  while IFS= read -r row; do
+    case $row in
+      " "*) name="$suite${row#  }"; name=${name%% *} ;;
+      *) suite=${row%% *}; continue ;;
+    esac
+    owners=0
+    while IFS= read -r filter; do
+      [ -n "$filter" ] || continue
+      # shellcheck disable=SC2053  # the filter is a glob on purpose
+      [[ $name == $filter ]] && owners=$((owners + 1))
+    done <<<"${filters_of[$program]}"
+    [ "$owners" -eq 1 ] || problem "$program: test $name belongs to $owners exercises (needs exactly 1)"
+  done < <("$bin/$program" --gtest_list_tests)
+done
+
+echo "shipped state: $checked exercises checked as stubs, $written written by the learner, $problems problems"
+[ "$problems" -eq 0 ]
