@@ -17,6 +17,7 @@ void check_affine_shapes(const arma::mat& X, const arma::mat& W, const arma::mat
                                           ": b needs one entry per column of W");
 }
 
+// [affine]
 arma::mat affine(const arma::mat& X, const arma::mat& W, const arma::mat& b) {
   check_affine_shapes(X, W, b);
   // Adding b to each row is the product 1 b of the post without building the N×K matrix.
@@ -24,5 +25,6 @@ arma::mat affine(const arma::mat& X, const arma::mat& W, const arma::mat& b) {
   Z.each_row() += b;
   return Z;
 }
+// [affine]
 
 }  // namespace bp
