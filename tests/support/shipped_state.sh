@@ -76,5 +76,21 @@ for program in "${!filters_of[@]}"; do
   done < <("$bin/$program" --gtest_list_tests)
 done
 
+# The learner's chapter programs, as shipped, stop at their first exercise: exit code 3 and one
+# line on stderr naming the exercise and its file.
+for dir in "$src"/chapters/[0-9][0-9]_*/; do
+  chapter=$(basename "$dir"); program="ch$chapter"
+  [ -x "$bin/$program" ] || { problem "no program $program (build first)"; continue; }
+  stubs=$(grep -c 'BP_EXERCISE("' "$dir"*.cpp | awk -F: '{ n += $2 } END { print n + 0 }')
+  exercises=$(exercise_lines "$list" | grep -c " chapters/$chapter/")
+  [ "$stubs" -eq "$exercises" ] || { echo "note: $program is not checked as shipped ($((exercises - stubs)) of its exercises are written)"; continue; }
+  err=$("$bin/$program" 2>&1 >/dev/null); code=$?
+  if [ "$code" -ne 3 ] || [ "$(grep -c '' <<<"$err")" -ne 1 ] || ! grep -qE "exercise [0-9]+\.[0-9]+ is not done yet; write it in chapters/" <<<"$err"; then
+    problem "$program as shipped: expected exit 3 and one line naming an exercise, got exit $code: $err"
+  else
+    echo "ok: $program stops at the first unfinished exercise: $err"
+  fi
+done
+
 echo "shipped state: $checked exercises checked as stubs, $written written by the learner, $problems problems"
 [ "$problems" -eq 0 ]
