@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
 
     std::cout << "One sample, as in the post (N = 1):\n";
     const arma::mat x = X.row(0);
+    bp::check_affine_shapes(x, W1, b1);
+    std::cout << "  check_affine_shapes: x, W1 and b1 fit together\n";
     const arma::mat z1 = bp::affine(x, W1, b1);
     std::cout << "  x " << bp::shape_of(x) << "  times  W1 " << bp::shape_of(W1) << "  plus  b1 "
               << bp::shape_of(b1) << "  gives  z1 " << bp::shape_of(z1) << "\n";
