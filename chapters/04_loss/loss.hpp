@@ -3,7 +3,9 @@
  * @brief Chapter 04: the loss the network minimises — mean cross-entropy — and what the
  * post's equation (5) gets wrong.
  *
- * Labels Y are one-hot, N×K: Y(n, k) = 1 when sample n is of class k, else 0.
+ * Labels Y are one-hot, N×K: Y(n, k) = 1 when sample n is of class k, else 0. The loss is the
+ * mean over the N samples, so every gradient of the later chapters carries a factor 1/N.
+ * The derivation is on the page \ref ch04; the tests are in tests/04_loss_test.cpp.
  */
 #pragma once
 
@@ -15,10 +17,12 @@ namespace bp {
  * @brief Mean cross-entropy from probabilities (exercise 4.1): the corrected equation (5).
  *
  * \f[ L = -\frac{1}{N} \sum_{n} \sum_{k} Y_{nk} \ln P_{nk} \f]
+ * Terms with \f$ Y_{nk} = 0 \f$ count as 0 even where \f$ P_{nk} = 0 \f$ (0 ln 0 = 0).
+ * Checked by the tests of suite Eq5_CrossEntropy.
  * @param P  N×K  predicted probabilities, rows summing to 1
  * @param Y  N×K  one-hot labels
  * @return L ≥ 0; 0 for a perfect prediction, ln K for a uniform one
- * @throws ShapeError when P and Y differ in shape.
+ * @throws ShapeError when P and Y differ in shape, or are empty (no mean over no samples).
  */
 double cross_entropy(const arma::mat& P, const arma::mat& Y);
 
@@ -29,10 +33,11 @@ double cross_entropy(const arma::mat& P, const arma::mat& Y);
  *        \Big( Z_{nk} - m_n - \ln \sum_j e^{Z_{nj} - m_n} \Big), \qquad m_n = \max_j Z_{nj} \f]
  * Equal to cross_entropy(softmax(Z2), Y), but finite for logits of ±1000, where
  * \f$ \ln P \f$ of an underflowed probability would be \f$ -\infty \f$.
+ * Checked by the tests of suite Eq5_CrossEntropyFromLogits.
  * @param Z2  N×K  logits
  * @param Y   N×K  one-hot labels
  * @return L ≥ 0, finite for finite logits
- * @throws ShapeError when Z2 and Y differ in shape.
+ * @throws ShapeError when Z2 and Y differ in shape, or are empty.
  */
 double cross_entropy_from_logits(const arma::mat& Z2, const arma::mat& Y);
 
@@ -46,10 +51,11 @@ double cross_entropy_from_logits(const arma::mat& Z2, const arma::mat& Y);
  * equals cross_entropy(softmax(Z2), Y). Computed stably:
  * \f$ \ln\sigma(s) = -\ln(1+e^{-s}) \f$ and \f$ \ln(1-\sigma(s)) = -\ln(1+e^{s}) \f$, each as
  * \f$ -\max(0, \mp s) - \mathrm{log1p}(e^{-|s|}) \f$.
+ * Checked by the tests of suite Eq5_SigmoidForm.
  * @param s  N×1  logit differences \f$ z_2[1] - z_2[0] \f$
  * @param y  N×1  labels in {0, 1} (1 for class 1)
  * @return L ≥ 0
- * @throws ShapeError when s and y differ in shape.
+ * @throws ShapeError when s and y differ in shape, or are empty.
  */
 double sigmoid_cross_entropy(const arma::vec& s, const arma::vec& y);
 
