@@ -3,10 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <armadillo>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include "common/data.hpp"
 #include "common/exercise.hpp"
+#include "common/files.hpp"
+#include "common/program.hpp"
 #include "common/random.hpp"
 #include "common/shape.hpp"
 
@@ -66,6 +71,92 @@ TEST(Common_ExerciseNotDone, NamesIdFileLineAndPage) {
 TEST(Common_ShapeOf, WritesRowsTimesColumns) {
   EXPECT_EQ(bp::shape_of(arma::mat(3, 2)), "3×2");
   EXPECT_EQ(bp::shape_of(arma::rowvec(5)), "1×5");
+}
+
+// A fresh folder under the test's temporary directory, removed at the end of the test.
+class Common_Files : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bp_files_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(Common_Files, CsvReadsBackExactly) {
+  const arma::mat table = {{1.0, 1.0 / 3.0}, {2.0, -1e-300}};
+  bp::write_csv(dir_ / "t.csv", {"a", "b"}, table);
+  std::ifstream in(dir_ / "t.csv");
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header, "a,b");
+  arma::mat back;
+  ASSERT_TRUE(back.load(in, arma::csv_ascii));
+  ASSERT_EQ(back.n_rows, 2u);
+  EXPECT_TRUE(arma::approx_equal(back, table, "absdiff", 0.0));  // 17 digits round-trip
+  // Written whole: no temporary file is left beside it.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);
+}
+
+TEST_F(Common_Files, CsvIntoAReadOnlyFolderFailsAndLeavesNothing) {
+  if (::geteuid() == 0) {
+    // root writes into read-only folders; a path through a regular file fails for everyone.
+    std::ofstream(dir_ / "file") << "x";
+    EXPECT_THROW(bp::write_csv(dir_ / "file" / "t.csv", {"a"}, arma::mat(1, 1, arma::fill::ones)), bp::InputError);
+  } else {
+    std::filesystem::permissions(dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    EXPECT_THROW(bp::write_csv(dir_ / "t.csv", {"a"}, arma::mat(1, 1, arma::fill::ones)), bp::InputError);
+  }
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "t.csv"));
+}
+
+TEST_F(Common_Files, OutputDirIsCreatedOrNamedInTheError) {
+  EXPECT_EQ(bp::output_dir((dir_ / "a" / "b").string()), dir_ / "a" / "b");
+  EXPECT_TRUE(std::filesystem::is_directory(dir_ / "a" / "b"));
+  std::ofstream(dir_ / "plain") << "x";
+  try {
+    bp::output_dir((dir_ / "plain").string());
+    FAIL() << "a file is not a folder";
+  } catch (const bp::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("plain"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(Common_Files, FigureIsAValidPngWithItsData) {
+  ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
+  arma::mat table(20, 3);
+  for (arma::uword i = 0; i < 20; ++i) {
+    const double x = static_cast<double>(i + 1);
+    table.row(i) = arma::rowvec{x, x * x, 1.0 / x};
+  }
+  bp::publish_figure("lines", dir_, "curve", {"x", "square", "inverse"}, table,
+                     {{"title", "test_figure"}, {"logscale", "y"}});
+  EXPECT_TRUE(bp::is_png(dir_ / "curve.png"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "curve.csv"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 2) << "no temporary files left";
+}
+
+TEST_F(Common_Files, BrokenScriptLeavesNoPng) {
+  // A script that does not exist: gnuplot fails, the program goes on, no PNG appears.
+  EXPECT_FALSE(bp::draw_figure("no_such_script", dir_ / "x.png", {}));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "x.png"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 0);
+}
+
+TEST(Common_IsPng, RejectsOtherFiles) {
+  const auto path = std::filesystem::temp_directory_path() / ("bp_not_png_" + std::to_string(::getpid()));
+  std::ofstream(path) << "GIF89a....";
+  EXPECT_FALSE(bp::is_png(path));
+  std::filesystem::remove(path);
+  EXPECT_FALSE(bp::is_png(path));
 }
 
 }  // namespace

@@ -23,8 +23,11 @@ class ExerciseNotDone : public std::logic_error {
   /// @param line  the line of the stub in that file
   ExerciseNotDone(std::string id, std::string file, int line);
 
+  /// The exercise's id, as in "3.1".
   const std::string& id() const noexcept { return id_; }
+  /// The learner's file that holds the stub, relative to the checkout.
   const std::string& file() const noexcept { return file_; }
+  /// The line of the stub in file().
   int line() const noexcept { return line_; }
   /// The chapter page beside the file: chapters/NN_slug/README.md.
   std::string page() const;

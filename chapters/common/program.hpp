@@ -58,8 +58,8 @@ class Program {
   /// A switch that is off unless given.
   void add_switch(const std::string& flag, bool& value, const std::string& help);
 
-  /// Parses the arguments, runs `body`, and turns every outcome into the exit code of the
-  /// table above, printing at most one line on stderr.
+  /// Parses the arguments, runs `body`, and turns every outcome into an exit code (0 done,
+  /// 1 unexpected error, 2 bad input, 3 exercise not done), printing at most one line on stderr.
   int run(int argc, char** argv, const std::function<void()>& body);
 
  private:
