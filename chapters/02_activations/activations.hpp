@@ -14,7 +14,8 @@ namespace bp {
 /**
  * @brief Equation (2): \f$ A_1 = \tanh(Z_1) \f$, element by element (exercise 2.1).
  * @param Z1  N×H  pre-activations of the hidden layer
- * @return    N×H  \f$ A_1 \f$, every entry in (−1, 1)
+ * @return    N×H  \f$ A_1 \f$, every entry in [−1, 1]: in (−1, 1) mathematically, exactly ±1 in
+ *                  double once |z| > 19.1
  */
 arma::mat tanh_activation(const arma::mat& Z1);
 

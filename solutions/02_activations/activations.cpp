@@ -7,7 +7,7 @@ namespace bp {
 
 // [tanh]
 arma::mat tanh_activation(const arma::mat& Z1) {
-  // The C library's tanh, entry by entry: correctly saturates to ±1, where (e^2z−1)/(e^2z+1) gives inf/inf.
+  // The C library's tanh saturates to exactly ±1, where (e^2z − 1)/(e^2z + 1) gives inf/inf.
   return arma::tanh(Z1);
 }
 // [tanh]
