@@ -156,7 +156,7 @@ void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_r
   for (arma::uword i = 0; i < shown.n_rows; ++i) {
     std::cout << "   ";
     for (arma::uword j = 0; j < cols; ++j)
-      std::cout << std::setw(12) << std::setprecision(6) << shown(i, j);
+      std::cout << ' ' << std::setw(12) << std::setprecision(6) << shown(i, j);
     if (m.n_cols > cols) std::cout << "   ... (" << m.n_cols - cols << " more)";
     std::cout << "\n";
   }
