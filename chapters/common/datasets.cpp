@@ -1,0 +1,1 @@
+// placeholder: the data sets of chapter 10
