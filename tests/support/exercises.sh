@@ -17,3 +17,36 @@ exercise_test_binary() {
   dir=$(basename "$(dirname "$1")")
   echo "ch${dir}_test"
 }
+
+# A function of a course file starts on a line at column 0 (its signature; continuation lines
+# are indented) and ends at the next line that is "}" alone, as clang-format writes them.
+
+# function_around FILE LINE: "START END" of the function that holds LINE.
+function_around() {
+  awk -v target="$2" '{ text[NR] = $0 }
+    END {
+      for (i = target; i >= 1; i--) if (text[i] ~ /^[A-Za-z_]/) { start = i; break }
+      for (i = target; i <= NR; i++) if (text[i] == "}") { end = i; break }
+      if (start && end) print start, end
+    }' "$1"
+}
+
+# function_starting FILE SIGNATURE: "START END" of the function whose first line is SIGNATURE.
+function_starting() {
+  awk -v signature="$2" '{ text[NR] = $0 }
+    END {
+      for (i = 1; i <= NR; i++) if (text[i] == signature) { start = i; break }
+      if (!start) exit
+      for (i = start; i <= NR; i++) if (text[i] == "}") { end = i; break }
+      if (end) print start, end
+    }' "$1"
+}
+
+# splice FILE START END SOURCE: replaces lines START..END of FILE with the file SOURCE, whole
+# or not at all.
+splice() {
+  local file=$1 start=$2 end=$3 source=$4 tmp
+  tmp=$(mktemp "$(dirname "$file")/.course.XXXXXX")
+  { head -n "$((start - 1))" "$file"; cat "$source"; tail -n "+$((end + 1))" "$file"; } >"$tmp" &&
+    chmod --reference="$file" "$tmp" && mv "$tmp" "$file" || { rm -f "$tmp"; echo "could not write $file" >&2; return 1; }
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# runner_test.sh SOURCE_DIR — the course runner, used as a learner uses it (label runner).
+#
+# On a scratch copy of the checkout (the files git tracks or would track, as they are now,
+# committed into a fresh repository so that reset has a history):
+#  1. next points at exercise 1.1, status counts none done;
+#  2. with the reference version of 1.1 spliced into the learner's file, next points at 1.2
+#     and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
+#     restores the file exactly as shipped;
+#  3. bad arguments get exit code 2 and one line;
+#  4. a learner who solves every exercise (every reference file copied over the learner's)
+#     gets what the solutions get: every exercise test passes, next says all are done, and
+#     every learner chapter program runs to the end.
+set -uo pipefail
+src=$(cd "$1" && pwd)
+. "$src/tests/support/exercises.sh"
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/course-runner-test.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+check() {  # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
+  local what=$1; shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+contains() {  # contains TEXT PART: shows TEXT's first lines when PART is not in it
+  grep -qF -- "$2" <<<"$1" && return 0
+  echo "  expected \"$2\" in:"; head -n 12 <<<"$1" | sed 's/^/  | /'; return 1
+}
+one_line_exit_2() {  # one_line_exit_2 ARGS...: ./course ARGS exits 2 with one line on stderr
+  local err code
+  err=$(cd "$scratch" && ./course "$@" 2>&1 >/dev/null </dev/null); code=$?
+  [ "$code" -eq 2 ] && [ "$(grep -c '' <<<"$err")" -eq 1 ] ||
+    { echo "  ./course $*: exit $code, stderr: $err"; return 1; }
+}
+
+# The scratch copy, and a history holding the shipped state.
+(cd "$src" && git ls-files -z --cached --others --exclude-standard) |
+  (cd "$src" && xargs -0 cp --parents -t "$scratch" 2>/dev/null)
+git -C "$scratch" init -q && git -C "$scratch" add -A &&
+  git -C "$scratch" -c user.name=course -c user.email=course@localhost commit -qm shipped ||
+  { echo "FAIL: could not make the scratch repository"; exit 1; }
+export BP_BUILD_DIR=$scratch/build
+unset CI  # the runner is tested as a learner has it
+
+# 1. Shipped: the first exercise is 1.1.
+out=$(cd "$scratch/chapters" && ../course next 2>&1)
+check "next (from a subfolder) points at exercise 1.1" contains "$out" "Exercise 1.1"
+check "next names the file and line of TODO(1.1)" \
+  contains "$out" "chapters/01_shapes/shapes.cpp:$(grep -n 'TODO(1.1)' "$scratch/chapters/01_shapes/shapes.cpp" | cut -d: -f1)"
+out=$(cd "$scratch" && ./course status 2>&1)
+check "status counts none done" contains "$out" "0 of "
+
+# 2. Exercise 1.1 solved.
+file=$scratch/chapters/01_shapes/shapes.cpp
+todo=$(grep -n 'TODO(1.1)' "$file" | cut -d: -f1)
+read -r start end < <(function_around "$file" "$todo")
+signature=$(sed -n "${start}p" "$file")
+read -r s_start s_end < <(function_starting "$scratch/solutions/01_shapes/shapes.cpp" "$signature")
+sed -n "${s_start},${s_end}p" "$scratch/solutions/01_shapes/shapes.cpp" >"$scratch/solved.txt"
+splice "$file" "$start" "$end" "$scratch/solved.txt"
+out=$(cd "$scratch" && ./course next 2>&1)
+check "after solving 1.1, next points at exercise 1.2" contains "$out" "Exercise 1.2"
+out=$(cd "$scratch" && ./course status 2>&1)
+check "status counts one done" contains "$out" "1 of "
+check "status shows chapter 01 at 1/2" grep -qE "01_shapes +1/2" <<<"$out"
+out=$(cd "$scratch" && ./course solution 1.1 2>&1)
+check "solution 1.1 is shown once 1.1 passes" contains "$out" "$signature"
+one_line_exit_2_not_yet() { one_line_exit_2 solution 1.2; }
+check "solution 1.2 is refused while 1.2 does not pass" one_line_exit_2_not_yet
+(cd "$scratch" && ./course reset 1.1 --yes >/dev/null 2>&1)
+check "reset 1.1 restores the shipped file exactly" git -C "$scratch" diff --quiet -- chapters/01_shapes/shapes.cpp
+
+# 3. Bad arguments: exit 2, one line.
+for args in "bogus" "hint" "hint 1.x" "hint 99.1" "run" "run x" "run 99" "solution" \
+            "solution 9.9" "reset 1.1" "reset 1.1 --now" "next extra" "status extra"; do
+  # shellcheck disable=SC2086  # the words are the arguments
+  check "./course $args: exit 2 and one line" one_line_exit_2 $args
+done
+out=$(cd "$scratch" && ./course next --help 2>&1)
+check "next --help explains next in one screen" contains "$out" "./course next:"
+
+# 4. Every exercise solved with the reference: the same results as the solutions.
+for solution in "$scratch"/solutions/[0-9][0-9]_*/*.cpp; do
+  cp "$solution" "$scratch/chapters/${solution#"$scratch"/solutions/}"
+done
+out=$(cd "$scratch" && ./course next 2>&1)
+check "with every reference version in place, next says all exercises are done" contains "$out" "exercises are done"
+check "with every reference version in place, every exercise test passes" \
+  ctest --test-dir "$scratch/build" -L exercises -j 2 --no-tests=error -Q
+for program in "$scratch"/build/bin/ch[0-9][0-9]_*; do
+  case $program in *_solution | *_test) continue ;; esac
+  check "the learner's $(basename "$program") runs to the end" "$program" >/dev/null 2>&1
+done
+
+echo "runner: $failures failed"
+[ "$failures" -eq 0 ]
