@@ -43,6 +43,9 @@ void check_affine_shapes(const arma::mat& X, const arma::mat& W, const arma::mat
  * @param b  1×K  the bias, added to every row
  * @return   N×K  Z
  * @throws ShapeError (through check_affine_shapes) when the shapes do not fit.
+ * \see \ref ch01-eq1 "equations (1) and (3)" on \ref ch01 "chapter 01"'s page; the index of
+ * equations: \ref eq1 "(1)", \ref eq3 "(3)". Tested by the suite(s) `Eq1_AffineMap`
+ * (\ref tests01 "tests 01").
  */
 arma::mat affine(const arma::mat& X, const arma::mat& W, const arma::mat& b);
 

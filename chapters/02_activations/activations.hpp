@@ -16,6 +16,8 @@ namespace bp {
  * @param Z1  N×H  pre-activations of the hidden layer
  * @return    N×H  \f$ A_1 \f$, every entry in [−1, 1]: in (−1, 1) mathematically, exactly ±1 in
  *                  double once |z| > 19.1
+ * \see \ref ch02-eq2 "equation (2)" on \ref ch02 "chapter 02"'s page; the index of equations: \ref
+ * eq2 "(2)". Tested by the suite(s) `Eq2_Tanh` (\ref tests02 "tests 02").
  */
 arma::mat tanh_activation(const arma::mat& Z1);
 
@@ -27,6 +29,8 @@ arma::mat tanh_activation(const arma::mat& Z1);
  * so logits of ±1000 give finite probabilities.
  * @param Z  N×K  logits, one row per sample
  * @return   N×K  probabilities: every entry in [0, 1], every row sums to 1
+ * \see \ref ch02-eq4 "equation (4)" on \ref ch02 "chapter 02"'s page; the index of equations: \ref
+ * eq4 "(4)". Tested by the suite(s) `Eq4_Softmax` (\ref tests02 "tests 02").
  */
 arma::mat softmax(const arma::mat& Z);
 
@@ -40,6 +44,9 @@ arma::mat softmax(const arma::mat& Z);
  * \f$ s < 0 \f$, so no exponent is positive.
  * @param S  any shape
  * @return   same shape, every entry in [0, 1]
+ * \see \ref ch02-sigmoid "the two-class softmax, as the post's (5) uses it" on \ref ch02
+ * "chapter 02"'s page; the index of equations: \ref eq5 "(5)". Tested by the suite(s)
+ * `Eq5_Sigmoid` (\ref tests02 "tests 02").
  */
 arma::mat sigmoid(const arma::mat& S);
 

@@ -54,6 +54,9 @@ Params init_params(arma::uword hidden, std::uint64_t seed, arma::uword inputs = 
  * @param X       N×D  one sample per row
  * @return the Cache: X N×D, Z1 N×H, A1 N×H, Z2 N×K, P N×K
  * @throws ShapeError when X's columns do not match W1's rows (through bp::affine).
+ * \see \ref ch03-eq1-4 "equations (1)–(4)" on \ref ch03 "chapter 03"'s page; the index of
+ * equations: \ref eq1 "(1)", \ref eq2 "(2)", \ref eq3 "(3)", \ref eq4 "(4)". Tested by the
+ * suite(s) `Eq1to4_Forward` (\ref tests03 "tests 03").
  */
 Cache forward(const Params& params, const arma::mat& X);
 

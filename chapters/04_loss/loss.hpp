@@ -23,6 +23,8 @@ namespace bp {
  * @param Y  N×K  one-hot labels
  * @return L ≥ 0; 0 for a perfect prediction, ln K for a uniform one
  * @throws ShapeError when P and Y differ in shape, or are empty (no mean over no samples).
+ * \see \ref ch04-eq5 "equation (5), corrected" on \ref ch04 "chapter 04"'s page; the index of
+ * equations: \ref eq5 "(5)". Tested by the suite(s) `Eq5_CrossEntropy` (\ref tests04 "tests 04").
  */
 double cross_entropy(const arma::mat& P, const arma::mat& Y);
 
@@ -38,6 +40,9 @@ double cross_entropy(const arma::mat& P, const arma::mat& Y);
  * @param Y   N×K  one-hot labels
  * @return L ≥ 0, finite for finite logits
  * @throws ShapeError when Z2 and Y differ in shape, or are empty.
+ * \see \ref ch04-eq5 "equation (5), corrected", \ref ch04-logsumexp "log-sum-exp" on \ref ch04
+ * "chapter 04"'s page; the index of equations: \ref eq5 "(5)". Tested by the suite(s)
+ * `Eq5_CrossEntropyFromLogits` (\ref tests04 "tests 04").
  */
 double cross_entropy_from_logits(const arma::mat& Z2, const arma::mat& Y);
 
@@ -56,6 +61,9 @@ double cross_entropy_from_logits(const arma::mat& Z2, const arma::mat& Y);
  * @param y  N×1  labels in {0, 1} (1 for class 1)
  * @return L ≥ 0
  * @throws ShapeError when s and y differ in shape, or are empty.
+ * \see \ref ch04-eq5 "equation (5), corrected", \ref ch04-two-classes "two classes" on \ref ch04
+ * "chapter 04"'s page; the index of equations: \ref eq5 "(5)". Tested by the suite(s)
+ * `Eq5_SigmoidForm` (\ref tests04 "tests 04").
  */
 double sigmoid_cross_entropy(const arma::vec& s, const arma::vec& y);
 

@@ -38,6 +38,8 @@ namespace bp {
  * Checked by the tests of suite Eq11_TanhDerivative.
  * @param A  N×H  the output of tanh, every entry in [−1, 1]
  * @return   N×H  \f$ 1 - A \odot A \f$, every entry in [0, 1]
+ * \see \ref ch06-eq11 "equation (11)" on \ref ch06 "chapter 06"'s page; the index of equations:
+ * \ref eq11 "(11)". Tested by the suite(s) `Eq11_TanhDerivative` (\ref tests06 "tests 06").
  */
 arma::mat tanh_derivative(const arma::mat& A);
 
@@ -52,6 +54,9 @@ arma::mat tanh_derivative(const arma::mat& A);
  * Checked by the tests of suite Eq6_SigmoidDerivative.
  * @param S  any shape, the output of the sigmoid, every entry in [0, 1]
  * @return   same shape, \f$ S \odot (1 - S) \f$, every entry in [0, 1/4]
+ * \see \ref ch06-eq6 "equation (6), corrected" on \ref ch06 "chapter 06"'s page; the index of
+ * equations: \ref eq6 "(6)". Tested by the suite(s) `Eq6_SigmoidDerivative`
+ * (\ref tests06 "tests 06").
  */
 arma::mat sigmoid_derivative(const arma::mat& S);
 
@@ -67,6 +72,9 @@ arma::mat sigmoid_derivative(const arma::mat& S);
  * Checked by the tests of suite Eq6_SoftmaxJacobian.
  * @param p  1×K  probabilities of one sample (a row of P)
  * @return   K×K  J
+ * \see \ref ch06-softmax "equation (6) for the softmax" on \ref ch06 "chapter 06"'s page; the
+ * index of equations: \ref eq6 "(6)". Tested by the suite(s) `Eq6_SoftmaxJacobian`
+ * (\ref tests06 "tests 06").
  */
 arma::mat softmax_jacobian(const arma::rowvec& p);
 
@@ -85,6 +93,9 @@ arma::mat softmax_jacobian(const arma::rowvec& p);
  * @param y  1×K  its one-hot label (any row summing to 1 works)
  * @return   1×K  \f$ p - y \f$, a row like z2 (the course's dZ2 convention)
  * @throws ShapeError when p and y differ in shape.
+ * \see \ref ch06-eq7 "equation (7), corrected" on \ref ch06 "chapter 06"'s page; the index of
+ * equations: \ref eq7 "(7)". Tested by the suite(s) `Eq7_LossGradientLogits`
+ * (\ref tests06 "tests 06").
  */
 arma::rowvec loss_gradient_logits(const arma::rowvec& p, const arma::rowvec& y);
 
@@ -100,6 +111,9 @@ arma::rowvec loss_gradient_logits(const arma::rowvec& p, const arma::rowvec& y);
  * Checked by the tests of suite Eq10_AffineJacobianInput.
  * @param W  D×K  the weights
  * @return   K×D  \f$ W^\top \f$
+ * \see \ref ch06-eq10 "equation (10), corrected" on \ref ch06 "chapter 06"'s page; the index of
+ * equations: \ref eq10 "(10)". Tested by the suite(s) `Eq10_AffineJacobianInput`
+ * (\ref tests06 "tests 06").
  */
 arma::mat affine_jacobian_input(const arma::mat& W);
 
@@ -118,6 +132,9 @@ arma::mat affine_jacobian_input(const arma::mat& W);
  * @param x  1×D  the input of the map (a row of X or of A1)
  * @param K  the number of outputs (columns of W), K ≥ 1
  * @return   K×(D·K)  J
+ * \see \ref ch06-eq8 "equations (8) and (12)" on \ref ch06 "chapter 06"'s page; the index of
+ * equations: \ref eq8 "(8)", \ref eq12 "(12)". Tested by the suite(s) `Eq12_AffineJacobianWeights`
+ * (\ref tests06 "tests 06").
  */
 arma::mat affine_jacobian_weights(const arma::rowvec& x, arma::uword K);
 
@@ -131,6 +148,9 @@ arma::mat affine_jacobian_weights(const arma::rowvec& x, arma::uword K);
  * Checked by the tests of suite Eq13_AffineJacobianBias.
  * @param K  the number of outputs, K ≥ 1
  * @return   K×K  the identity
+ * \see \ref ch06-eq9 "equations (9) and (13)" on \ref ch06 "chapter 06"'s page; the index of
+ * equations: \ref eq9 "(9)", \ref eq13 "(13)". Tested by the suite(s) `Eq13_AffineJacobianBias`
+ * (\ref tests06 "tests 06").
  */
 arma::mat affine_jacobian_bias(arma::uword K);
 

@@ -34,6 +34,8 @@ namespace bp {
  * @param Y  N×K  one-hot labels
  * @return   N×K  dZ2; every row sums to 0
  * @throws ShapeError when P and Y differ in shape, or are empty (no mean over no samples).
+ * \see \ref ch07-eq7 "equation (7), corrected" on \ref ch07 "chapter 07"'s page; the index of
+ * equations: \ref eq7 "(7)". Tested by the suite(s) `Eq7_OutputDelta` (\ref tests07 "tests 07").
  */
 arma::mat output_delta(const arma::mat& P, const arma::mat& Y);
 
@@ -52,6 +54,9 @@ arma::mat output_delta(const arma::mat& P, const arma::mat& Y);
  * @param dZ  N×K  the gradient of its output (dZ2)
  * @return    H×K  dW, the shape of W
  * @throws ShapeError when A and dZ have different numbers of rows (samples).
+ * \see \ref ch07-eq14 "equation (14), corrected", \ref ch08-eq16 "and (16) in the hidden layer" on
+ * \ref ch07 "chapter 07"'s page; the index of equations: \ref eq14 "(14)", \ref eq16 "(16)".
+ * Tested by the suite(s) `Eq14_WeightGradient` (\ref tests07 "tests 07").
  */
 arma::mat weight_gradient(const arma::mat& A, const arma::mat& dZ);
 
@@ -67,6 +72,9 @@ arma::mat weight_gradient(const arma::mat& A, const arma::mat& dZ);
  * Checked by the tests of suite Eq15_BiasGradient.
  * @param dZ  N×K  the gradient of the affine map's output
  * @return    1×K  db, the shape of b
+ * \see \ref ch07-eq15 "equation (15), corrected", \ref ch08-eq16 "and (17) in the hidden layer" on
+ * \ref ch07 "chapter 07"'s page; the index of equations: \ref eq15 "(15)", \ref eq17 "(17)".
+ * Tested by the suite(s) `Eq15_BiasGradient` (\ref tests07 "tests 07").
  */
 arma::rowvec bias_gradient(const arma::mat& dZ);
 

@@ -40,6 +40,9 @@ namespace bp {
  * @param W   H×K  its weights (W2)
  * @return    N×H  dA, the shape of the map's input (dA1)
  * @throws ShapeError when dZ and W have different numbers of columns (outputs).
+ * \see \ref ch08-eq10 "equation (10), corrected" on \ref ch08 "chapter 08"'s page; the index of
+ * equations: \ref eq10 "(10)". Tested by the suite(s) `Eq10_InputGradient`
+ * (\ref tests08 "tests 08").
  */
 arma::mat input_gradient(const arma::mat& dZ, const arma::mat& W);
 
@@ -57,6 +60,8 @@ arma::mat input_gradient(const arma::mat& dZ, const arma::mat& W);
  * @param A   N×H  tanh's output, as the forward pass cached it (A1) — not its input Z1
  * @return    N×H  dZ, the gradient of tanh's input (dZ1)
  * @throws ShapeError when dA and A differ in shape.
+ * \see \ref ch08-eq11 "equation (11)" on \ref ch08 "chapter 08"'s page; the index of equations:
+ * \ref eq11 "(11)". Tested by the suite(s) `Eq11_TanhBackward` (\ref tests08 "tests 08").
  */
 arma::mat tanh_backward(const arma::mat& dA, const arma::mat& A);
 
@@ -84,6 +89,9 @@ struct HiddenGrads {
  * @param dZ2     N×K  the output error of chapter 07
  * @return dA1 N×H, dZ1 N×H, dW1 D×H, db1 1×H
  * @throws ShapeError (through the four functions it calls) when the shapes do not fit.
+ * \see \ref ch08-eq16 "equations (16) and (17), corrected" on \ref ch08 "chapter 08"'s page; the
+ * index of equations: \ref eq16 "(16)", \ref eq17 "(17)". Tested by the suite(s)
+ * `Eq16_HiddenWeights`, `Eq17_HiddenBias` (\ref tests08 "tests 08").
  */
 HiddenGrads hidden_layer_backward(const Params& params, const Cache& cache, const arma::mat& dZ2);
 

@@ -50,6 +50,9 @@ struct Grads {
  * @param Y       N×K  one-hot labels of the batch
  * @return dW1 D×H, db1 1×H, dW2 H×K, db2 1×K
  * @throws ShapeError (through the functions of chapters 07 and 08) when the shapes do not fit.
+ * \see \ref ch09-eq7-17 "equations (7)–(17), corrected, as one pass" on \ref ch09 "chapter 09"'s
+ * page; the index of equations: \ref equations. Tested by the suite(s) `Backprop_Backward`,
+ * `Backprop_FullCheck`, `Backprop_PlantedBugs` (\ref tests09 "tests 09").
  */
 Grads backward(const Params& params, const Cache& cache, const arma::mat& Y);
 

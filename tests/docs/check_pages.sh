@@ -11,6 +11,12 @@
 #     its MathJax-Element-N-Frame, and no merror, MathJax_Error or "Math Processing Error";
 #   - MathJax saw every formula: no \( \[ \begin{ left outside the formula scripts;
 #   - no \f$ \f[ \f{ is left anywhere.
+# Every page, with a formula or not, is also read for what it points to (links_and_images):
+#   - every image loads: each <img src> names a file that exists, and a .png one starts with the
+#     PNG signature (the DOM Chromium dumps cannot say whether an image decoded; the file can);
+#   - no link is dead: every local href and src (a <a>, a style sheet, a script), its #fragment
+#     and ?query removed, names a file that exists, and a #fragment names an id="..." or
+#     name="..." in the page it points to.
 # One line per page (ok / FAIL and why), then "N pages checked, M failed".
 # Pages without a formula are not opened: there is nothing for MathJax to do on them, and a
 # Chromium start costs about 2 s. Pages run two at a time (BP_DOCS_JOBS to change it).
@@ -46,6 +52,60 @@ without_scripts_and_styles() { perl -0777 -pe 's{<(script|style)\b.*?</\1>}{}gis
 
 count() { grep -oE "$1" | wc -l; }
 
+# links_and_images PAGE: one line per image that does not load or link that is dead; nothing
+# when all is well. Links to other sites (http:, https:, mailto:, javascript:) are not followed:
+# the pages must work offline, and the check does not use the network.
+links_and_images() {
+  perl -CSD -e '
+    use strict; use warnings;
+    use File::Basename qw(dirname);
+    my ($page) = @ARGV;
+    my $dir = dirname($page);
+    my %ids;    # file -> { id => 1 }
+    sub slurp { my ($f) = @_; open(my $h, "<:encoding(UTF-8)", $f) or return undef; local $/; my $t = <$h>; close $h; return $t; }
+    sub ids_of {
+      my ($f) = @_;
+      return $ids{$f} if $ids{$f};
+      my %set; my $t = slurp($f) // "";
+      $set{$1} = 1 while $t =~ /\b(?:id|name)\s*=\s*"([^"]*)"/g;
+      return $ids{$f} = \%set;
+    }
+    sub unescape { my ($u) = @_; $u =~ s/&amp;/&/g; $u =~ s/&quot;/"/g; $u =~ s/%([0-9A-Fa-f]{2})/chr(hex($1))/ge; return $u; }
+    my $html = slurp($page) // exit 0;
+    # Script bodies are JavaScript, not links; the <script src=...> tag itself is kept.
+    $html =~ s{(<script\b[^>]*>).*?(</script>)}{$1$2}gis;
+    my %seen;
+    while ($html =~ /<(\w+)\b([^>]*)>/g) {
+      my ($tag, $attrs) = (lc $1, $2);
+      while ($attrs =~ /\b(href|src)\s*=\s*"([^"]*)"/gi) {
+        my ($attr, $raw) = (lc $1, $2);
+        next if $raw eq "" || $raw =~ /^[A-Za-z][A-Za-z0-9+.-]*:/;
+        my $url = unescape($raw);
+        my ($path, $frag) = $url =~ /^([^#]*)(?:#(.*))?$/;
+        $path =~ s/\?.*$//;
+        my $target = $path eq "" ? $page : "$dir/$path";
+        my $key = "$tag $url";
+        next if $seen{$key}++;
+        if ($tag eq "img") {
+          if (!-f $target) { print "image does not load: $raw (no such file)\n"; next; }
+          if ($path =~ /\.png$/i) {
+            open(my $h, "<:raw", $target) or do { print "image does not load: $raw (unreadable)\n"; next; };
+            my $sig = ""; read($h, $sig, 8); close $h;
+            print "image does not load: $raw (not a PNG)\n" unless $sig eq "\x89PNG\r\n\x1a\n";
+          } elsif (-z $target) {
+            print "image does not load: $raw (empty file)\n";
+          }
+          next;
+        }
+        if ($path ne "" && !-e $target) { print "dead link: $raw\n"; next; }
+        if (defined $frag && $frag ne "" && -f $target && $target =~ /\.html?$/i) {
+          print "no anchor: $raw\n" unless ids_of($target)->{$frag};
+        }
+      }
+    }
+  ' "$1"
+}
+
 # check_page PAGE: one line, ok or FAIL; returns 1 on FAIL.
 check_page() {
   local page=$1 name reasons=()
@@ -54,7 +114,13 @@ check_page() {
     report "$name" "not a Doxygen page ($(wc -c <"$page" 2>/dev/null || echo no) bytes)"
     return
   fi
+  local broken
+  mapfile -t broken < <(links_and_images "$page")
   if ! has_formula "$page"; then
+    if [ "${#broken[@]}" -gt 0 ]; then
+      report "$name" "${broken[@]}"
+      return
+    fi
     echo "ok    $name (no formula)"
     return 0
   fi
@@ -88,6 +154,7 @@ check_page() {
   [ "$frames" -eq "$scripts" ] || reasons+=("$frames of $scripts formulas rendered")
   [ "$errors" -eq 0 ] || reasons+=("$errors MathJax error(s)")
   [ -z "$left" ] || reasons+=("TeX left as text: $left")
+  reasons+=("${broken[@]}")
 
   if [ "${#reasons[@]}" -eq 0 ]; then
     echo "ok    $name ($scripts formula$([ "$scripts" -eq 1 ] || echo s))"
@@ -151,8 +218,13 @@ self_test() {
     edit no_mathjax 's|mathjax/MathJax\.js|no-mathjax-here/MathJax.js|'
     # A page that does not load: it sends the browser on to a file that does not exist.
     edit not_loaded 's|(<head>)|$1<meta http-equiv="refresh" content="0; url=no-such-page.html"/>|'
+    # An image that is missing and one that is not a PNG; a link to a page that does not exist
+    # and one to an anchor that does not.
+    edit broken_image 's|(<div class="contents">)|$1<img src="no-such-figure.png" alt="gone"/><img src="not_a_png.png" alt="text"/>|'
+    edit dead_link 's|(<div class="contents">)|$1<a href="no-such-page.html">gone</a> <a href="index.html#no-such-anchor">nowhere</a>|'
   }
   printf '' >"$scratch/empty.html"
+  echo 'this is not a PNG' >"$scratch/not_a_png.png"
 
   # Each broken copy and a reason its FAIL line must give.
   local expect=(
@@ -160,8 +232,12 @@ self_test() {
     'broken|TeX left as text: \f$ (2)'
     "no_mathjax|MathJax did not start"
     "not_loaded|the page did not load"
-    "empty|not a Doxygen page")
-  local pages=("$scratch"/{unbroken,broken,no_mathjax,not_loaded,empty}.html) pair
+    "empty|not a Doxygen page"
+    "broken_image|image does not load: no-such-figure.png (no such file)"
+    "broken_image|image does not load: not_a_png.png (not a PNG)"
+    "dead_link|dead link: no-such-page.html"
+    "dead_link|no anchor: index.html#no-such-anchor")
+  local pages=("$scratch"/{unbroken,broken,no_mathjax,not_loaded,empty,broken_image,dead_link}.html) pair
   echo "Copies of $(basename "$sample"), all but unbroken.html broken: each of those must FAIL"
   local out wrong=0
   out=$(check_pages "${pages[@]}")
