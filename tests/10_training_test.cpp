@@ -1,1 +1,726 @@
-// placeholder
+// Chapter 10 tests: training the post's network by gradient descent, the L2 penalty, predictions,
+// and the data behind the chapter's figures.
+//
+// Exercise 10.1 -> suite Training_GradientStep, 10.2 -> Training_L2Penalty,
+// 10.3 -> Training_L2Gradient, 10.4 -> Training_Predict and Figure_DecisionBoundary,
+// 10.5 -> Training_TrainEpoch, Training_TwoMoons, Training_Train and Figure_Training
+// (chapters/exercises.txt holds the map). The first call of every test reaches the exercise under
+// test (or, for the given code built on it, an exercise it calls), so that an unfinished exercise
+// fails each test with its own ExerciseNotDone.
+//
+// Reference values come from trusted code: the forward pass, the loss and the penalty are
+// written again below in plain Armadillo, and every gradient a test needs is a central difference
+// of those (support/gradcheck.hpp). Training itself runs through the learner's library (forward,
+// cross_entropy, backward of chapters 03, 04 and 09), as the course builds it.
+//
+// Tolerances. Values computed by the same operations in another order (a loss, a penalty) agree
+// to a few ulps: 1e-12 relative. Gradients against central differences: kTolerance = 1e-6 with
+// the checker's floor (support/gradcheck.hpp explains both); the penalty is quadratic, so its
+// central difference has no truncation error at all, only rounding. A step is exact arithmetic
+// on the same numbers: 1e-14 relative.
+#include <gtest/gtest.h>
+
+#include <armadillo>
+#include <cmath>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "09_backprop/backprop.hpp"
+#include "10_training/figures.hpp"
+#include "10_training/training.hpp"
+#include "common/data.hpp"
+#include "common/datasets.hpp"
+#include "common/files.hpp"
+#include "common/random.hpp"
+#include "common/shape.hpp"
+#include "support/gradcheck.hpp"
+
+namespace {
+
+using bp::test::kTolerance;
+using bp::test::max_relative_error;
+using bp::test::numerical_gradient;
+
+// ---------------------------------------------------------------------------------------------
+// Trusted reference code.
+
+// Parameters with every entry non-zero: W ~ N(0, 1/fan-in), biases ~ N(0, 0.1²).
+bp::Params random_params(arma::uword D, arma::uword H, arma::uword K, std::uint64_t seed) {
+  bp::Rng rng(seed);
+  bp::Params p;
+  p.W1 = bp::normal_matrix(D, H, 1.0 / std::sqrt(static_cast<double>(D)), rng);
+  p.b1 = bp::normal_matrix(1, H, 0.1, rng);
+  p.W2 = bp::normal_matrix(H, K, 1.0 / std::sqrt(static_cast<double>(H)), rng);
+  p.b2 = bp::normal_matrix(1, K, 0.1, rng);
+  return p;
+}
+
+// The course's initialisation (chapter 03's rule: W1 then W2 from one generator, biases zero),
+// written again so that the training tests do not depend on exercise 3.1.
+bp::Params initial_params(arma::uword H, std::uint64_t seed) {
+  bp::Rng rng(seed);
+  bp::Params p;
+  p.W1 = bp::normal_matrix(2, H, 1.0 / std::sqrt(2.0), rng);
+  p.b1.zeros(H);
+  p.W2 = bp::normal_matrix(H, 2, 1.0 / std::sqrt(static_cast<double>(H)), rng);
+  p.b2.zeros(2);
+  return p;
+}
+
+// Gradients of the parameters' shapes, entries N(0, 1).
+bp::Grads random_grads(const bp::Params& p, std::uint64_t seed) {
+  bp::Rng rng(seed);
+  return {bp::normal_matrix(p.W1.n_rows, p.W1.n_cols, 1.0, rng),
+          bp::normal_matrix(1, p.b1.n_elem, 1.0, rng),
+          bp::normal_matrix(p.W2.n_rows, p.W2.n_cols, 1.0, rng),
+          bp::normal_matrix(1, p.b2.n_elem, 1.0, rng)};
+}
+
+// A small batch: N points from N(0, 1)², labels cycling through the K classes.
+struct Batch {
+  arma::mat X;
+  arma::mat Y;
+  arma::uvec labels;
+};
+Batch small_batch(arma::uword N, arma::uword D, arma::uword K, std::uint64_t seed) {
+  bp::Rng rng(seed);
+  Batch b;
+  b.X = bp::normal_matrix(N, D, 1.0, rng);
+  b.labels.set_size(N);
+  for (arma::uword n = 0; n < N; ++n) b.labels(n) = n % K;
+  b.Y = bp::one_hot(b.labels, K);
+  return b;
+}
+
+// The logits Z2 = tanh(X W1 + 1 b1) W2 + 1 b2 (equations 1–3).
+arma::mat reference_logits(const bp::Params& p, const arma::mat& X) {
+  arma::mat Z1 = X * p.W1;
+  Z1.each_row() += p.b1;
+  arma::mat Z2 = arma::tanh(Z1) * p.W2;
+  Z2.each_row() += p.b2;
+  return Z2;
+}
+
+// The class of largest logit of each row (the softmax keeps the order), by a plain loop.
+arma::uvec reference_classes(const bp::Params& p, const arma::mat& X) {
+  const arma::mat Z2 = reference_logits(p, X);
+  arma::uvec classes(Z2.n_rows);
+  for (arma::uword n = 0; n < Z2.n_rows; ++n) {
+    arma::uword best = 0;
+    for (arma::uword k = 1; k < Z2.n_cols; ++k)
+      if (Z2(n, k) > Z2(n, best)) best = k;
+    classes(n) = best;
+  }
+  return classes;
+}
+
+double reference_accuracy(const bp::Params& p, const arma::mat& X, const arma::uvec& labels) {
+  const arma::uvec c = reference_classes(p, X);
+  double right = 0.0;
+  for (arma::uword n = 0; n < labels.n_elem; ++n) right += c(n) == labels(n) ? 1.0 : 0.0;
+  return right / static_cast<double>(labels.n_elem);
+}
+
+// −(1/N) Σ_n ln P(n, label n) with P a softmax computed first: +∞ when a probability underflows,
+// as chapter 04's cross_entropy of P.
+double naive_cross_entropy(const bp::Params& p, const arma::mat& X, const arma::uvec& labels) {
+  const arma::mat Z2 = reference_logits(p, X);
+  double sum = 0.0;
+  for (arma::uword n = 0; n < Z2.n_rows; ++n) {
+    const arma::rowvec e = arma::exp(Z2.row(n) - Z2.row(n).max());
+    sum += std::log(e(labels(n)) / arma::accu(e));
+  }
+  return -sum / static_cast<double>(Z2.n_rows);
+}
+
+// (λ/2)(Σ W1² + Σ W2²), one term at a time.
+double reference_penalty(const bp::Params& p, double lambda) {
+  double sum = 0.0;
+  for (const double w : p.W1) sum += w * w;
+  for (const double w : p.W2) sum += w * w;
+  return 0.5 * lambda * sum;
+}
+
+// Mean cross-entropy through log-sum-exp, plus the penalty: J, the loss training minimises.
+double reference_loss(const bp::Params& p, const arma::mat& X, const arma::mat& Y, double lambda) {
+  const arma::mat Z2 = reference_logits(p, X);
+  double sum = 0.0;
+  for (arma::uword n = 0; n < Z2.n_rows; ++n) {
+    const double m = Z2.row(n).max();
+    const double log_sum = m + std::log(arma::accu(arma::exp(Z2.row(n) - m)));
+    for (arma::uword k = 0; k < Z2.n_cols; ++k)
+      if (Y(n, k) != 0.0) sum += Y(n, k) * (Z2(n, k) - log_sum);
+  }
+  return -sum / static_cast<double>(Z2.n_rows) + reference_penalty(p, lambda);
+}
+
+// The four blocks of the gradient of `f` at p, by central differences (trusted checker).
+bp::Grads numerical_grads(const std::function<double(const bp::Params&)>& f, const bp::Params& p) {
+  bp::Grads g;
+  g.dW1 = numerical_gradient([&](const arma::mat& W) { bp::Params q = p; q.W1 = W; return f(q); }, p.W1);
+  g.db1 = numerical_gradient([&](const arma::mat& b) { bp::Params q = p; q.b1 = b; return f(q); }, p.b1);
+  g.dW2 = numerical_gradient([&](const arma::mat& W) { bp::Params q = p; q.W2 = W; return f(q); }, p.W2);
+  g.db2 = numerical_gradient([&](const arma::mat& b) { bp::Params q = p; q.b2 = b; return f(q); }, p.b2);
+  return g;
+}
+
+// Passes when every block of `a` has the shape of the same block of `b` and agrees with it to
+// kTolerance (relative error with the checker's floor).
+testing::AssertionResult GradsAgree(const bp::Grads& a, const bp::Grads& b) {
+  const std::vector<std::pair<std::string, std::pair<arma::mat, arma::mat>>> blocks = {
+      {"W1", {a.dW1, b.dW1}}, {"b1", {a.db1, b.db1}}, {"W2", {a.dW2, b.dW2}}, {"b2", {a.db2, b.db2}}};
+  for (const auto& [name, pair] : blocks) {
+    if (pair.first.n_rows != pair.second.n_rows || pair.first.n_cols != pair.second.n_cols)
+      return testing::AssertionFailure() << "d" << name << " is " << bp::shape_of(pair.first)
+                                         << ", expected " << bp::shape_of(pair.second);
+    const double error = max_relative_error(pair.first, pair.second);
+    if (!(error <= kTolerance))
+      return testing::AssertionFailure() << "d" << name << ": relative error " << error
+                                         << " > " << kTolerance << "\ngot\n" << pair.first
+                                         << "expected\n" << pair.second;
+  }
+  return testing::AssertionSuccess();
+}
+
+bool SameNumbers(const bp::Params& a, const bp::Params& b) {
+  return arma::approx_equal(a.W1, b.W1, "absdiff", 0.0) &&
+         arma::approx_equal(a.b1, b.b1, "absdiff", 0.0) &&
+         arma::approx_equal(a.W2, b.W2, "absdiff", 0.0) &&
+         arma::approx_equal(a.b2, b.b2, "absdiff", 0.0);
+}
+
+// Passes when `call` throws bp::ShapeError whose message names both shapes.
+template <typename Call>
+testing::AssertionResult ThrowsShapeErrorNaming(Call call, const std::string& first,
+                                                const std::string& second) {
+  try {
+    call();
+  } catch (const bp::ShapeError& e) {
+    const std::string message = e.what();
+    if (message.find(first) == std::string::npos || message.find(second) == std::string::npos)
+      return testing::AssertionFailure()
+             << "the ShapeError should name " << first << " and " << second << ": " << message;
+    return testing::AssertionSuccess();
+  } catch (const std::exception& e) {
+    return testing::AssertionFailure() << "threw something else than bp::ShapeError: " << e.what();
+  }
+  return testing::AssertionFailure() << "no ShapeError for " << first << " and " << second;
+}
+
+// A fresh folder for a figure test, removed afterwards.
+class FigureFolder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bp_ch10_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // A CSV written by bp::write_csv: its header line and its numbers.
+  arma::mat ReadCsv(const std::string& name, std::string& header) const {
+    std::ifstream in(dir_ / name);
+    std::getline(in, header);
+    arma::mat table;
+    if (!table.load(in, arma::csv_ascii)) ADD_FAILURE() << "cannot read " << name;
+    return table;
+  }
+
+  std::filesystem::path dir_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Exercise 10.1: θ ← θ − η g.
+
+// [gradient-step-test]
+TEST(Training_GradientStep, KeepsTheShapesAndRejectsAGradientOfAnotherShape) {
+  bp::Params p = random_params(2, 3, 2, 1);
+  const bp::Grads g = random_grads(p, 2);
+  bp::gradient_step(p, g, 0.1);
+  ASSERT_EQ(p.W1.n_rows, 2u);
+  ASSERT_EQ(p.W1.n_cols, 3u);
+  ASSERT_EQ(p.b1.n_elem, 3u);
+  ASSERT_EQ(p.W2.n_rows, 3u);
+  ASSERT_EQ(p.W2.n_cols, 2u);
+  ASSERT_EQ(p.b2.n_elem, 2u);
+
+  bp::Grads transposed = g;
+  transposed.dW1 = g.dW1.t();  // 3×2 for W1 2×3
+  EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::gradient_step(p, transposed, 0.1); }, "3×2", "2×3"));
+  // A wrong shape anywhere stops the step before it changes anything: no half step.
+  const bp::Params before = p;
+  bp::Grads short_db2 = g;
+  short_db2.db2 = arma::rowvec{1.0};
+  EXPECT_THROW(bp::gradient_step(p, short_db2, 0.1), bp::ShapeError);
+  EXPECT_TRUE(SameNumbers(p, before)) << "a step that threw changed the parameters";
+}
+
+TEST(Training_GradientStep, IsTheParametersMinusRateTimesTheGradients) {
+  bp::Params p = random_params(2, 4, 3, 3);
+  const bp::Params before = p;
+  const bp::Grads g = random_grads(p, 4);
+  bp::gradient_step(p, g, 0.25);
+  EXPECT_TRUE(arma::approx_equal(p.W1, before.W1 - 0.25 * g.dW1, "reldiff", 1e-14));
+  EXPECT_TRUE(arma::approx_equal(p.b1, before.b1 - 0.25 * g.db1, "reldiff", 1e-14));
+  EXPECT_TRUE(arma::approx_equal(p.W2, before.W2 - 0.25 * g.dW2, "reldiff", 1e-14));
+  EXPECT_TRUE(arma::approx_equal(p.b2, before.b2 - 0.25 * g.db2, "reldiff", 1e-14));
+}
+
+TEST(Training_GradientStep, RateZeroChangesNothing) {
+  bp::Params p = random_params(2, 5, 2, 5);
+  const bp::Params before = p;
+  bp::gradient_step(p, random_grads(p, 6), 0.0);
+  EXPECT_TRUE(SameNumbers(p, before));
+}
+
+TEST(Training_GradientStep, AStepAgainstTheGradientLowersTheLoss) {
+  // A fixed small problem; the gradient is the trusted central difference of the reference loss.
+  // To first order L(θ − ηg) = L(θ) − η |g|²: for η = 1e-4 the decrease must match η|g|² to 1%
+  // (the second-order term is ~η²|g|²|H| ~ 1e-8 here). A step along +g would raise the loss.
+  const Batch batch = small_batch(8, 2, 2, 7);
+  const bp::Params start = random_params(2, 4, 2, 8);
+  const auto J = [&](const bp::Params& q) { return reference_loss(q, batch.X, batch.Y, 0.0); };
+  const bp::Grads g = numerical_grads(J, start);
+  const double g2 = arma::accu(arma::square(g.dW1)) + arma::accu(arma::square(g.db1)) +
+                    arma::accu(arma::square(g.dW2)) + arma::accu(arma::square(g.db2));
+  bp::Params p = start;
+  bp::gradient_step(p, g, 1e-4);
+  const double decrease = J(start) - J(p);
+  EXPECT_GT(decrease, 0.0) << "the step raised the loss: is its sign right?";
+  EXPECT_NEAR(decrease, 1e-4 * g2, 0.01 * 1e-4 * g2) << "the step is not -rate times the gradient";
+  bp::Params q = start;
+  bp::gradient_step(q, g, 0.5);
+  EXPECT_LT(J(q), J(start)) << "a step of 0.5 should still lower this loss";
+}
+// [gradient-step-test]
+
+// ---------------------------------------------------------------------------------------------
+// Exercise 10.2: R = (λ/2)(‖W1‖² + ‖W2‖²).
+
+// [l2-penalty-test]
+TEST(Training_L2Penalty, IsHalfLambdaTimesTheSumOfSquaredWeights) {
+  // Σ W1² = 1 + 4 + 0 + 9 + 0 + 1 = 15, Σ W2² = 1 + 0 + 0 + 4 + 4 + 1 = 10: R = 0.1/2 · 25 = 1.25.
+  // The convention λ·‖W‖² would give 2.5. The biases are large and must not count.
+  bp::Params p;
+  p.W1 = {{1.0, -2.0, 0.0}, {3.0, 0.0, 1.0}};
+  p.b1 = {5.0, 5.0, 5.0};
+  p.W2 = {{1.0, 0.0}, {0.0, -2.0}, {2.0, 1.0}};
+  p.b2 = {7.0, -7.0};
+  EXPECT_NEAR(bp::l2_penalty(p, 0.1), 1.25, 1e-15);
+}
+
+TEST(Training_L2Penalty, LeavesTheBiasesOut) {
+  bp::Params p = random_params(2, 6, 2, 9);
+  const double with = bp::l2_penalty(p, 0.3);
+  p.b1 *= 100.0;
+  p.b2 += 50.0;
+  EXPECT_EQ(bp::l2_penalty(p, 0.3), with);
+}
+
+TEST(Training_L2Penalty, IsZeroForLambdaZeroAndLinearInLambda) {
+  const bp::Params p = random_params(2, 6, 2, 10);
+  EXPECT_EQ(bp::l2_penalty(p, 0.0), 0.0);
+  EXPECT_NEAR(bp::l2_penalty(p, 0.2), 2.0 * bp::l2_penalty(p, 0.1), 1e-15);
+}
+
+TEST(Training_L2Penalty, MatchesTheFrobeniusNormsOnThePostsNetwork) {
+  const bp::Params p = random_params(2, 500, 2, 11);
+  const double fro1 = arma::norm(p.W1, "fro");
+  const double fro2 = arma::norm(p.W2, "fro");
+  const double expected = 0.5 * 0.01 * (fro1 * fro1 + fro2 * fro2);
+  EXPECT_NEAR(bp::l2_penalty(p, 0.01), expected, 1e-12 * expected);
+  EXPECT_NEAR(bp::l2_penalty(p, 0.01), reference_penalty(p, 0.01), 1e-12 * expected);
+}
+// [l2-penalty-test]
+
+// ---------------------------------------------------------------------------------------------
+// Exercise 10.3: dW += λW.
+
+// [l2-gradient-test]
+TEST(Training_L2Gradient, KeepsTheShapesAndRejectsAGradientOfAnotherShape) {
+  const bp::Params p = random_params(2, 3, 2, 12);
+  bp::Grads g = random_grads(p, 13);
+  bp::add_l2_gradient(g, p, 0.1);
+  ASSERT_EQ(g.dW1.n_rows, 2u);
+  ASSERT_EQ(g.dW1.n_cols, 3u);
+  ASSERT_EQ(g.dW2.n_rows, 3u);
+  ASSERT_EQ(g.dW2.n_cols, 2u);
+  bp::Grads wrong = random_grads(p, 13);
+  wrong.dW2 = wrong.dW2.t();  // 2×3 for W2 3×2
+  EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::add_l2_gradient(wrong, p, 0.1); }, "2×3", "3×2"));
+}
+
+TEST(Training_L2Gradient, MatchesCentralDifferencesOfThePenalty) {
+  // What add_l2_gradient adds is the gradient of (λ/2)(‖W1‖² + ‖W2‖²), computed here by central
+  // differences of the reference penalty. λW for the penalty λ‖W‖² would be off by a factor 2.
+  const bp::Params p = random_params(2, 5, 3, 14);
+  const double lambda = 0.3;
+  const bp::Grads zero = {arma::zeros(2, 5), arma::zeros<arma::rowvec>(5), arma::zeros(5, 3),
+                          arma::zeros<arma::rowvec>(3)};
+  bp::Grads added = zero;
+  bp::add_l2_gradient(added, p, lambda);
+  const bp::Grads expected = numerical_grads([&](const bp::Params& q) { return reference_penalty(q, lambda); }, p);
+  EXPECT_TRUE(GradsAgree(added, expected));
+}
+
+TEST(Training_L2Gradient, LambdaZeroChangesNothing) {
+  const bp::Params p = random_params(2, 4, 2, 15);
+  bp::Grads g = random_grads(p, 16);
+  const bp::Grads before = g;
+  bp::add_l2_gradient(g, p, 0.0);
+  EXPECT_TRUE(arma::approx_equal(g.dW1, before.dW1, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(g.db1, before.db1, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(g.dW2, before.dW2, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(g.db2, before.db2, "absdiff", 0.0));
+}
+
+TEST(Training_L2Gradient, LeavesTheBiasGradientsAlone) {
+  const bp::Params p = random_params(2, 4, 2, 17);
+  bp::Grads g = random_grads(p, 18);
+  const bp::Grads before = g;
+  bp::add_l2_gradient(g, p, 0.7);
+  EXPECT_TRUE(arma::approx_equal(g.db1, before.db1, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(g.db2, before.db2, "absdiff", 0.0));
+  EXPECT_FALSE(arma::approx_equal(g.dW1, before.dW1, "absdiff", 1e-3)) << "dW1 did not change";
+}
+
+TEST(Training_L2Gradient, AgreesWithTheLearnersOwnPenalty) {
+  // The loss and its gradient must use the same convention: the gradient of the cross-entropy
+  // (central differences of the reference loss) plus add_l2_gradient must equal the central
+  // differences of cross-entropy + bp::l2_penalty — whichever of λ/2 or λ that penalty used.
+  const Batch batch = small_batch(6, 2, 2, 19);
+  const bp::Params p = random_params(2, 4, 2, 20);
+  const double lambda = 0.2;
+  bp::Grads analytic = numerical_grads(
+      [&](const bp::Params& q) { return reference_loss(q, batch.X, batch.Y, 0.0); }, p);
+  bp::add_l2_gradient(analytic, p, lambda);
+  const bp::Grads numeric = numerical_grads(
+      [&](const bp::Params& q) {
+        return reference_loss(q, batch.X, batch.Y, 0.0) + bp::l2_penalty(q, lambda);
+      },
+      p);
+  EXPECT_TRUE(GradsAgree(analytic, numeric));
+}
+// [l2-gradient-test]
+
+// ---------------------------------------------------------------------------------------------
+// Exercise 10.4: ĉ_n = argmax_k P_nk, and the decision grid built on it.
+
+// [predict-test]
+TEST(Training_Predict, GivesOneClassPerRow) {
+  const arma::mat P = {{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}, {0.3, 0.4, 0.3},
+                       {0.9, 0.05, 0.05}};
+  const arma::uvec c = bp::predict(P);
+  ASSERT_EQ(c.n_elem, 5u) << "one class per row (sample), not per column";
+}
+
+TEST(Training_Predict, IsTheColumnOfTheLargestProbability) {
+  const arma::mat P = {{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}, {0.3, 0.4, 0.3}};
+  const arma::uvec c = bp::predict(P);
+  ASSERT_EQ(c.n_elem, 4u);
+  EXPECT_TRUE(arma::all(c == arma::uvec({1, 0, 2, 1}))) << c.t();
+}
+
+TEST(Training_Predict, TiesGoToTheLowestClass) {
+  const arma::mat P = {{0.5, 0.5}, {0.25, 0.75}};
+  const arma::uvec c = bp::predict(P);
+  ASSERT_EQ(c.n_elem, 2u);
+  EXPECT_EQ(c(0), 0u);
+  EXPECT_EQ(c(1), 1u);
+}
+
+TEST(Training_Predict, GivesBackTheLabelsOfOneHotRows) {
+  const arma::uvec labels = {2, 0, 1, 1, 3, 0};
+  const arma::uvec c = bp::predict(bp::one_hot(labels, 4));
+  ASSERT_EQ(c.n_elem, labels.n_elem);
+  EXPECT_TRUE(arma::all(c == labels));
+}
+// [predict-test]
+
+// [boundary-test]
+TEST(Figure_DecisionBoundary, TheGridIsTheNetworksClassAtEachPoint) {
+  // A network of three classes, so that every class shows up; the grid's class column against
+  // the argmax of the reference logits at the same points.
+  const bp::Params p = random_params(2, 6, 3, 21);
+  const bp::PlotBox box{-2.0, 3.0, -1.0, 1.5};
+  const arma::mat grid = bp::decision_grid(p, box, 31);
+  ASSERT_EQ(grid.n_rows, 31u * 31u);
+  ASSERT_EQ(grid.n_cols, 3u);
+  // x1 runs fastest and the corners are the box's.
+  EXPECT_DOUBLE_EQ(grid(0, 0), -2.0);
+  EXPECT_DOUBLE_EQ(grid(0, 1), -1.0);
+  EXPECT_DOUBLE_EQ(grid(30, 0), 3.0);
+  EXPECT_DOUBLE_EQ(grid(30, 1), -1.0);
+  EXPECT_DOUBLE_EQ(grid(31, 0), -2.0);
+  EXPECT_DOUBLE_EQ(grid(31 * 31 - 1, 1), 1.5);
+  const arma::uvec expected = reference_classes(p, grid.cols(0, 1));
+  EXPECT_TRUE(arma::approx_equal(grid.col(2), arma::conv_to<arma::vec>::from(expected), "absdiff", 0.0));
+  EXPECT_GT(arma::accu(grid.col(2) == 2.0), 0u) << "this network predicts all three classes";
+}
+
+TEST(Figure_DecisionBoundary, LargeGridsAreClassifiedInBlocksWithTheSameResult) {
+  // 90² = 8100 points: more than one block of 4096 rows, and the last block is partial.
+  const bp::Params p = random_params(2, 7, 2, 22);
+  const bp::PlotBox box = bp::plot_box(arma::mat{{-1.0, -0.5}, {2.0, 1.0}});
+  const arma::mat grid = bp::decision_grid(p, box, 90);
+  ASSERT_EQ(grid.n_rows, 8100u);
+  const arma::uvec expected = reference_classes(p, grid.cols(0, 1));
+  EXPECT_TRUE(arma::approx_equal(grid.col(2), arma::conv_to<arma::vec>::from(expected), "absdiff", 0.0));
+  // plot_box widened the points' rectangle by 10% of its extent on each side.
+  EXPECT_DOUBLE_EQ(box.x1_min, -1.3);
+  EXPECT_DOUBLE_EQ(box.x1_max, 2.3);
+  EXPECT_DOUBLE_EQ(box.x2_min, -0.65);
+  EXPECT_DOUBLE_EQ(box.x2_max, 1.15);
+}
+
+using Figure_DecisionBoundaryFiles = FigureFolder;
+
+TEST_F(Figure_DecisionBoundaryFiles, WritesAValidPngAndTheGridAndPointsItShows) {
+  const bp::Params p = random_params(2, 8, 2, 23);
+  bp::Rng rng(24);
+  const bp::Dataset moons = bp::make_moons(40, 0.2, rng);
+  const bp::PlotBox box = bp::plot_box(moons.X);
+  const bool drawn = bp::publish_decision_boundary(dir_, p, moons, box, 25, "test_boundary");
+  std::string header;
+  const arma::mat grid = ReadCsv("ch10_boundary.csv", header);
+  EXPECT_EQ(header, "x1,x2,class");
+  ASSERT_EQ(grid.n_rows, 625u);
+  ASSERT_EQ(grid.n_cols, 3u);
+  EXPECT_TRUE(arma::approx_equal(grid.col(2),
+                                 arma::conv_to<arma::vec>::from(reference_classes(p, grid.cols(0, 1))),
+                                 "absdiff", 0.0));
+  const arma::mat points = ReadCsv("ch10_boundary_points.csv", header);
+  EXPECT_EQ(header, "x1,x2,label");
+  ASSERT_EQ(points.n_rows, 40u);
+  EXPECT_TRUE(arma::approx_equal(points.cols(0, 1), moons.X, "absdiff", 0.0));
+  ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
+  EXPECT_TRUE(drawn);
+  EXPECT_TRUE(bp::is_png(dir_ / "ch10_boundary.png"));
+}
+// [boundary-test]
+
+// ---------------------------------------------------------------------------------------------
+// Exercise 10.5: one epoch, and training built on it.
+
+// [train-epoch-test]
+TEST(Training_TrainEpoch, ReturnsTheLossAndAccuracyBeforeItsStep) {
+  // Three classes: with two, a predict() that took the argmin of P and of Y would still count
+  // the same matches.
+  const Batch batch = small_batch(12, 2, 3, 25);
+  const bp::Params start = random_params(2, 5, 3, 26);
+  bp::Params p = start;
+  const bp::EpochResult r = bp::train_epoch(p, batch.X, batch.Y, 0.3, 0.1);
+  const double expected = reference_loss(start, batch.X, batch.Y, 0.1);
+  EXPECT_NEAR(r.loss, expected, 1e-12 * expected) << "J = cross-entropy + (λ/2)(‖W1‖² + ‖W2‖²) at the parameters before the step";
+  EXPECT_DOUBLE_EQ(r.accuracy, reference_accuracy(start, batch.X, batch.labels));
+  EXPECT_FALSE(SameNumbers(p, start)) << "train_epoch took no step";
+}
+
+TEST(Training_TrainEpoch, StepsByMinusRateTimesTheGradientOfTheWholeLoss) {
+  // (θ_before − θ_after)/η must be the gradient of J = cross-entropy + (λ/2)(‖W1‖² + ‖W2‖²), here
+  // by central differences of the reference J. A sign error, a missing L2 term, λ for λ/2, or a
+  // rate applied twice all fail. Three classes, so that nothing is special to K = 2.
+  const Batch batch = small_batch(9, 2, 3, 27);
+  const bp::Params start = random_params(2, 4, 3, 28);
+  const double rate = 0.5;
+  const double lambda = 0.3;
+  bp::Params p = start;
+  bp::train_epoch(p, batch.X, batch.Y, rate, lambda);
+  const bp::Grads taken = {(start.W1 - p.W1) / rate, (start.b1 - p.b1) / rate,
+                           (start.W2 - p.W2) / rate, (start.b2 - p.b2) / rate};
+  const bp::Grads expected = numerical_grads(
+      [&](const bp::Params& q) { return reference_loss(q, batch.X, batch.Y, lambda); }, start);
+  EXPECT_TRUE(GradsAgree(taken, expected));
+}
+
+TEST(Training_TrainEpoch, LowersTheLossEpochAfterEpochOnAFixedSmallProblem) {
+  // 12 points, H = 6, rate 0.1, λ = 0.01: small steps on a smooth loss, so each epoch's loss is
+  // below the one before, and 50 epochs take off at least a tenth.
+  const Batch batch = small_batch(12, 2, 2, 29);
+  bp::Params p = random_params(2, 6, 2, 30);
+  std::vector<double> losses;
+  for (int e = 0; e < 50; ++e) losses.push_back(bp::train_epoch(p, batch.X, batch.Y, 0.1, 0.01).loss);
+  for (std::size_t e = 1; e < losses.size(); ++e)
+    EXPECT_LT(losses[e], losses[e - 1]) << "the loss rose at epoch " << e;
+  EXPECT_LT(losses.back(), 0.9 * losses.front());
+}
+// [train-epoch-test]
+
+// [two-moons-test]
+TEST(Training_TwoMoons, ThePostsNetworkClassifiesAtLeast97PercentOfItsTrainingPoints) {
+  // The claim of the chapter, on one seeded problem: two moons with noise 0.2, 200 training
+  // points (seed 3), the post's network (H = 500, the course's initialisation, seed 2), 500
+  // epochs at rate 0.5. Measured: 98.0% of the training points (97% is first passed after 300
+  // to 400 epochs) and 96.0% of 1000 held-out points (seed 4). At this noise about 3% of the
+  // points lie beyond the other moon's edge — the best any classifier does on fresh points is
+  // about 97% — so 97% on the training points is the network at that limit, and 95% on held-out
+  // points says it did not get there by memorising. The accuracies are counted here with the
+  // reference forward pass.
+  bp::Rng train_rng(3);
+  const bp::Dataset moons = bp::make_moons(200, 0.2, train_rng);
+  bp::Rng held_out_rng(4);
+  const bp::Dataset held_out = bp::make_moons(1000, 0.2, held_out_rng);
+  bp::Params p = initial_params(500, 2);
+  const bp::History h = bp::train(p, moons.X, bp::one_hot(moons.labels, 2), {500, 0.5, 0.0});
+  ASSERT_FALSE(h.diverged);
+  ASSERT_EQ(h.epochs_run, 500u);
+  const double train_accuracy = reference_accuracy(p, moons.X, moons.labels);
+  const double held_out_accuracy = reference_accuracy(p, held_out.X, held_out.labels);
+  EXPECT_GE(train_accuracy, 0.97);
+  EXPECT_GE(held_out_accuracy, 0.95);
+  EXPECT_DOUBLE_EQ(h.accuracy(500), train_accuracy) << "the history's last accuracy is the network's";
+  EXPECT_LT(h.loss(500), 0.25 * h.loss(0));
+}
+
+TEST(Training_TwoMoons, TheSameSeedGivesTheSameNetworkToTheLastBit) {
+  bp::Rng rng(5);
+  const bp::Dataset moons = bp::make_moons(100, 0.2, rng);
+  const arma::mat Y = bp::one_hot(moons.labels, 2);
+  bp::Params a = initial_params(500, 6);
+  bp::Params b = initial_params(500, 6);
+  bp::Params c = initial_params(500, 7);
+  const bp::TrainSettings settings{40, 0.2, 0.01};
+  const bp::History ha = bp::train(a, moons.X, Y, settings);
+  const bp::History hb = bp::train(b, moons.X, Y, settings);
+  bp::train(c, moons.X, Y, settings);
+  EXPECT_TRUE(SameNumbers(a, b));
+  EXPECT_TRUE(arma::approx_equal(ha.loss, hb.loss, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(ha.accuracy, hb.accuracy, "absdiff", 0.0));
+  EXPECT_FALSE(SameNumbers(a, c)) << "another seed gave the same network";
+}
+// [two-moons-test]
+
+// [train-test]
+TEST(Training_Train, RecordsEveryEpochAndEndsWithTheTrainedNetwork) {
+  const Batch batch = small_batch(10, 2, 2, 31);
+  bp::Params p = random_params(2, 5, 2, 32);
+  std::vector<arma::uword> seen;
+  const bp::History h = bp::train(p, batch.X, batch.Y, {7, 0.2, 0.05},
+                                  [&](arma::uword e, const bp::EpochResult&) { seen.push_back(e); });
+  ASSERT_EQ(h.loss.n_elem, 8u) << "the loss after 0, 1, …, 7 epochs";
+  ASSERT_EQ(h.accuracy.n_elem, 8u);
+  EXPECT_EQ(h.epochs_run, 7u);
+  EXPECT_FALSE(h.diverged);
+  EXPECT_EQ(seen, (std::vector<arma::uword>{0, 1, 2, 3, 4, 5, 6}));
+  const double last = reference_loss(p, batch.X, batch.Y, 0.05);
+  EXPECT_NEAR(h.loss(7), last, 1e-12 * last);
+}
+
+TEST(Training_Train, StopsAtTheFirstLossThatIsNotFiniteAndSaysSo) {
+  // Rate 30 on two moons: the first steps throw the logits so far that a true class gets
+  // probability 0 (e^-745 underflows), and cross_entropy(P, Y) is +∞.
+  bp::Rng rng(8);
+  const bp::Dataset moons = bp::make_moons(100, 0.2, rng);
+  bp::Params p = initial_params(50, 9);
+  const bp::History h = bp::train(p, moons.X, bp::one_hot(moons.labels, 2), {100, 30.0, 0.0});
+  ASSERT_TRUE(h.diverged);
+  ASSERT_GE(h.epochs_run, 1u);
+  ASSERT_LT(h.epochs_run, 100u);
+  ASSERT_EQ(h.loss.n_elem, h.epochs_run + 1);
+  EXPECT_FALSE(std::isfinite(h.loss(h.epochs_run)));
+  EXPECT_TRUE(h.loss.head(h.epochs_run).is_finite()) << "it should stop at the first one";
+  EXPECT_TRUE(p.W1.is_finite() && p.W2.is_finite() && p.b1.is_finite() && p.b2.is_finite());
+  // The parameters are those after epochs_run steps, where the loss was not finite: the step
+  // taken from there is undone. Their naive cross-entropy, -mean ln P(true class), is +inf.
+  EXPECT_FALSE(std::isfinite(naive_cross_entropy(p, moons.X, moons.labels)));
+  const std::string words = bp::describe_run(h);
+  EXPECT_NE(words.find("diverged at epoch " + std::to_string(h.epochs_run)), std::string::npos) << words;
+  EXPECT_EQ(words.find("nan"), std::string::npos) << words;
+}
+// [train-test]
+
+// [figure-test]
+using Figure_Training = FigureFolder;
+
+TEST_F(Figure_Training, TheLossCurveIsTheHistoryAndAValidPng) {
+  const Batch batch = small_batch(10, 2, 2, 33);
+  bp::Params p = random_params(2, 5, 2, 34);
+  const bp::History h = bp::train(p, batch.X, batch.Y, {30, 0.2, 0.0});
+  const bool drawn = bp::publish_loss_curve(dir_, h, "test_loss");
+  std::string header;
+  const arma::mat table = ReadCsv("ch10_loss.csv", header);
+  EXPECT_EQ(header, "epoch,loss,accuracy");
+  ASSERT_EQ(table.n_rows, 31u);
+  ASSERT_EQ(table.n_cols, 3u);
+  EXPECT_TRUE(arma::approx_equal(table.col(0), arma::regspace<arma::vec>(0, 30), "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(table.col(1), h.loss, "absdiff", 0.0));  // 17 digits read back
+  EXPECT_TRUE(arma::approx_equal(table.col(2), h.accuracy, "absdiff", 0.0));
+  ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
+  EXPECT_TRUE(drawn);
+  EXPECT_TRUE(bp::is_png(dir_ / "ch10_loss.png"));
+}
+
+TEST_F(Figure_Training, TheRatesFigureNamesTheRunThatDivergedAndStopsItsLine) {
+  bp::Rng rng(10);
+  const bp::Dataset moons = bp::make_moons(60, 0.2, rng);
+  const arma::mat Y = bp::one_hot(moons.labels, 2);
+  std::vector<bp::RateRun> runs;
+  for (const double rate : {0.2, 100.0}) {
+    bp::Params p = initial_params(20, 11);
+    runs.push_back({rate, bp::train(p, moons.X, Y, {25, rate, 0.0})});
+  }
+  ASSERT_FALSE(runs[0].history.diverged);
+  ASSERT_TRUE(runs[1].history.diverged);
+  const bool drawn = bp::publish_rates(dir_, runs, "test_rates");
+  std::string header;
+  const arma::mat table = ReadCsv("ch10_rates.csv", header);
+  const arma::uword stop = runs[1].history.epochs_run;
+  EXPECT_EQ(header, "epoch,lr 0.2,lr 100: diverged at epoch " + std::to_string(stop));
+  ASSERT_EQ(table.n_rows, 26u);
+  ASSERT_EQ(table.n_cols, 3u);
+  EXPECT_TRUE(arma::approx_equal(table.col(1), runs[0].history.loss, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(table(arma::span(0, stop - 1), 2),
+                                 runs[1].history.loss.head(stop), "absdiff", 0.0));
+  for (arma::uword e = stop; e < 26; ++e)
+    EXPECT_TRUE(std::isnan(table(e, 2))) << "epoch " << e << ": no loss after the run stopped";
+  ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
+  EXPECT_TRUE(drawn);
+  EXPECT_TRUE(bp::is_png(dir_ / "ch10_rates.png"));
+}
+
+TEST_F(Figure_Training, TheHiddenSizesFigureHoldsEachNetworksGridAndAccuracy) {
+  bp::Rng rng(12);
+  const bp::Dataset moons = bp::make_moons(60, 0.2, rng);
+  const arma::mat Y = bp::one_hot(moons.labels, 2);
+  std::vector<bp::SizeRun> runs;
+  for (const arma::uword h : {1u, 3u, 8u}) {
+    bp::SizeRun run;
+    run.hidden = h;
+    run.params = initial_params(h, 13);
+    run.history = bp::train(run.params, moons.X, Y, {20, 0.2, 0.0});
+    run.test_accuracy = 0.5 + 0.1 * static_cast<double>(h);  // any number: it is only shown
+    runs.push_back(run);
+  }
+  const bp::PlotBox box = bp::plot_box(moons.X);
+  const bool drawn = bp::publish_hidden_sizes(dir_, runs, moons, box, 20, "test_hidden");
+  std::string header;
+  const arma::mat grid = ReadCsv("ch10_hidden.csv", header);
+  EXPECT_EQ(header, "x1,x2,H=1,H=3,H=8");
+  ASSERT_EQ(grid.n_rows, 400u);
+  ASSERT_EQ(grid.n_cols, 5u);
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    EXPECT_TRUE(arma::approx_equal(
+        grid.col(2 + r),
+        arma::conv_to<arma::vec>::from(reference_classes(runs[r].params, grid.cols(0, 1))),
+        "absdiff", 0.0))
+        << "H = " << runs[r].hidden;
+  const arma::mat accuracy = ReadCsv("ch10_hidden_accuracy.csv", header);
+  EXPECT_EQ(header, "hidden,train,test");
+  ASSERT_EQ(accuracy.n_rows, 3u);
+  EXPECT_DOUBLE_EQ(accuracy(1, 0), 3.0);
+  EXPECT_DOUBLE_EQ(accuracy(1, 1), reference_accuracy(runs[1].params, moons.X, moons.labels));
+  EXPECT_DOUBLE_EQ(accuracy(1, 2), 0.8);
+  ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
+  EXPECT_TRUE(drawn);
+  EXPECT_TRUE(bp::is_png(dir_ / "ch10_hidden.png"));
+}
+// [figure-test]
+
+}  // namespace
