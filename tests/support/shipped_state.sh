@@ -57,6 +57,13 @@ while IFS= read -r line; do
   echo "ok: exercise $id: $tests tests fail on the stub and pass on the solution"
 done < <(exercise_lines "$list")
 
+# Every TODO(id) in a learner's file has its entry in the list.
+while IFS= read -r todo; do
+  id=${todo#*TODO(}; id=${id%%)*}
+  exercise_lines "$list" | awk -v id="$id" 'BEGIN { FS = " [|] " } $1 == id { found = 1 } END { exit !found }' ||
+    problem "${todo%%:*}: TODO($id) has no entry in chapters/exercises.txt"
+done < <(cd "$src" && grep -oE 'TODO\([0-9]+\.[0-9]+\)' chapters/[0-9][0-9]_*/*.cpp)
+
 # Every test belongs to exactly one exercise.
 for program in "${!filters_of[@]}"; do
   [ -x "$bin/$program" ] || continue
