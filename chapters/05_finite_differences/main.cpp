@@ -21,6 +21,9 @@
 
 namespace {
 
+using bp::pad;
+using bp::sci;
+
 constexpr double kEpsilon = std::numeric_limits<double>::epsilon();  // 2^−52 ≈ 2.2e−16
 
 /// The row of `table` whose step (column 0) is nearest to h, on a log scale.
@@ -30,11 +33,6 @@ arma::uword row_nearest(const arma::mat& table, double h) {
 }
 
 /// A number in scientific notation, 2 significant digits: errors and steps.
-std::string sci(double x) {
-  std::ostringstream out;
-  out << std::scientific << std::setprecision(1) << x;
-  return out.str();
-}
 
 /// Prints chosen rows of an error table: h, central error, forward error.
 void print_rows(const arma::mat& table, const std::vector<double>& steps) {

@@ -20,14 +20,12 @@
 
 namespace {
 
+using bp::pad;
+using bp::sci;
+
 using MatrixFunction = std::function<arma::mat(const arma::mat&)>;
 
 /// A number in scientific notation, 2 significant digits.
-std::string sci(double x) {
-  std::ostringstream out;
-  out << std::scientific << std::setprecision(1) << x;
-  return out.str();
-}
 
 /// A 1×1 matrix holding x.
 arma::mat scalar(double x) { return arma::mat(1, 1, arma::fill::value(x)); }

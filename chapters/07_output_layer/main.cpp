@@ -29,6 +29,9 @@
 
 namespace {
 
+using bp::pad;
+using bp::sci;
+
 /// ∂f/∂M by central differences, entry by entry: (f(M + h E_ij) − f(M − h E_ij)) / 2h.
 arma::mat central_gradient(const std::function<double(const arma::mat&)>& f, const arma::mat& M) {
   const double h = bp::kCentralStep;
@@ -55,18 +58,7 @@ double worst_error(const arma::mat& analytic, const arma::mat& numerical) {
   return worst;
 }
 
-std::string sci(double x) {
-  std::ostringstream out;
-  out << std::scientific << std::setprecision(1) << x;
-  return out.str();
-}
 
-/// `text` followed by spaces up to `width` characters (UTF-8 aware: "ᵀ" counts as one).
-std::string pad(const std::string& text, std::size_t width) {
-  std::size_t shown = 0;
-  for (const char c : text) shown += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return text + std::string(width > shown ? width - shown : 1, ' ');
-}
 
 /// One line of a check: a candidate, what it is, its worst relative error and the verdict.
 void verdict(const std::string& formula, const std::string& what, double error) {

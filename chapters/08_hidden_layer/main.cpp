@@ -32,6 +32,9 @@
 
 namespace {
 
+using bp::pad;
+using bp::sci;
+
 /// Central differences of f at M, taken once: along `directions` random unit directions U
 /// ((f(M + hU) − f(M − hU)) / 2h, which is ⟨∂f/∂M, U⟩) and at `entries` random single entries.
 /// Any candidate gradient is then compared with the same numbers.
@@ -80,18 +83,7 @@ class Probe {
   std::vector<double> partial_;
 };
 
-std::string sci(double x) {
-  std::ostringstream out;
-  out << std::scientific << std::setprecision(1) << x;
-  return out.str();
-}
 
-/// `text` followed by spaces up to `width` characters (UTF-8 aware: "ᵀ" counts as one).
-std::string pad(const std::string& text, std::size_t width) {
-  std::size_t shown = 0;
-  for (const char c : text) shown += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return text + std::string(width > shown ? width - shown : 1, ' ');
-}
 
 /// One line of a check: a candidate, what it is, its worst relative error and the verdict.
 void verdict(const std::string& formula, const std::string& what, double error) {

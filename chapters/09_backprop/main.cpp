@@ -23,17 +23,15 @@
 
 namespace {
 
+using bp::pad;
+using bp::sci;
+
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string sci(double x) {
-  std::ostringstream out;
-  out << std::scientific << std::setprecision(1) << x;
-  return out.str();
-}
 
 /// The table of a check: one line per block, its size, its worst relative error, the verdict.
 void print_check(const bp::GradientCheck& check, const bp::Params& params) {

@@ -25,6 +25,9 @@
 
 namespace {
 
+using bp::pad;
+using bp::sci;
+
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
@@ -32,11 +35,6 @@ double seconds_since(Clock::time_point start) {
 }
 
 /// A number in scientific notation with `digits` digits after the point.
-std::string sci(double x, int digits = 1) {
-  std::ostringstream out;
-  out << std::scientific << std::setprecision(digits) << x;
-  return out.str();
-}
 
 /// A number with `digits` digits after the point.
 std::string fixed(double x, int digits) {

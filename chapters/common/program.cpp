@@ -162,6 +162,18 @@ void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_r
   }
 }
 
+std::string sci(double x, int digits) {
+  std::ostringstream out;
+  out << std::scientific << std::setprecision(digits) << x;
+  return out.str();
+}
+
+std::string pad(const std::string& text, std::size_t width) {
+  std::size_t shown = 0;
+  for (const char c : text) shown += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return text + std::string(width > shown ? width - shown : 1, ' ');
+}
+
 void print_banner(const std::string& title, const std::string& what) {
   std::cout << title << "\n" << std::string(title.size(), '=') << "\n" << what << "\n\n";
 }

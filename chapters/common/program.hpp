@@ -70,6 +70,14 @@ class Program {
 /// Prints "name (rows×cols):" and the matrix, at most `max_rows` rows of it.
 void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_rows = 4);
 
+/// `x` in scientific notation with `digits` digits after the point ("1.2e-07"), as the
+/// programs print errors.
+std::string sci(double x, int digits = 1);
+
+/// `text` followed by spaces up to `width` columns (UTF-8 aware: "ᵀ" counts as one), and at
+/// least one space.
+std::string pad(const std::string& text, std::size_t width);
+
 /// Prints a chapter banner: the title and one line on what the chapter computes.
 void print_banner(const std::string& title, const std::string& what);
 
