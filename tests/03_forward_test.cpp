@@ -304,6 +304,26 @@ TEST(Eq1to4_Forward, ProbabilityRowsSumToOneEvenForHugeLogits) {
                                  "absdiff", 1e-15));
 }
 
+TEST(Eq1to4_Forward, SaturatedTanhGivesActivationsOfExactlyPlusMinusOne) {
+  // W1 and b1 scaled by 10^4: |Z1| in the thousands, where tanh is ±1 to the last bit (it rounds
+  // to 1 beyond z ≈ 18.7). The pass stays finite and its probabilities still sum to 1.
+  bp::Params p = test_params(2, 50, 2, 62);
+  p.W1 *= 1e4;
+  p.b1.fill(1e4);
+  bp::Rng rng(63);
+  const arma::mat X = bp::normal_matrix(40, 2, 1.0, rng);
+  const bp::Cache cache = bp::forward(p, X);
+  ASSERT_EQ(cache.A1.n_rows, 40u);
+  ASSERT_EQ(cache.A1.n_cols, 50u);
+  const arma::umat big = arma::abs(cache.Z1) > 20.0;
+  ASSERT_GT(arma::accu(big), 1900u) << "most of Z1 was meant to be far beyond 20";
+  const arma::mat saturated = cache.A1.elem(arma::find(big));
+  EXPECT_EQ(arma::accu(arma::abs(saturated) != 1.0), 0u) << "tanh beyond 20 is exactly ±1";
+  EXPECT_TRUE(cache.Z2.is_finite() && cache.P.is_finite());
+  EXPECT_TRUE(arma::approx_equal(arma::vec(arma::sum(cache.P, 1)), arma::vec(40, arma::fill::ones),
+                                 "absdiff", 1e-15));
+}
+
 TEST(Eq1to4_Forward, RejectsXOfTheWrongWidth) {
   const bp::Params p = test_params(2, 7, 2, 70);
   // A valid call first, so that an unfinished exercise fails here with its own message.

@@ -26,6 +26,7 @@
 #include <gtest/gtest.h>
 
 #include <armadillo>
+#include <cmath>
 #include <functional>
 #include <utility>
 #include <string>
@@ -165,6 +166,56 @@ TEST(Backprop_Backward, DuplicatingTheBatchLeavesEveryGradientUnchanged) {
   }
 }
 // [backward-test]
+
+// Numerics: the backward pass stays finite where the forward pass is at its extremes.
+testing::AssertionResult AllFinite(const bp::Grads& g) {
+  if (g.dW1.is_finite() && g.db1.is_finite() && g.dW2.is_finite() && g.db2.is_finite())
+    return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "a gradient has a NaN or an infinite entry";
+}
+
+TEST(Backprop_Backward, LogitsOfAThousandGiveFiniteGradientsEqualToTheReference) {
+  // W2 scaled up: the logits reach thousands, e^Z2 would overflow, the probabilities are 0 or 1
+  // to the last bit, and dZ2 = (P − Y)/N is exact. Nothing may become NaN on the way.
+  Example e = make_example(bp::test::posts_network(16));
+  e.params.W2 *= 2000.0;
+  e.cache = bp::test::reference_forward(e.params, e.X);
+  ASSERT_GT(arma::abs(e.cache.Z2).max(), 1000.0) << "the logits were meant to be huge";
+  ASSERT_TRUE(std::isfinite(bp::test::reference_loss_from_logits(e.cache.Z2, e.Y)));
+  const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
+  ASSERT_TRUE(bp::test::HasTheShapesOfTheParameters(g, e.params));
+  EXPECT_TRUE(AllFinite(g));
+  const bp::Grads want = bp::test::reference_backward(e.params, e.cache, e.Y);
+  EXPECT_TRUE(AgreesToRounding(g.dW1, want.dW1));
+  EXPECT_TRUE(AgreesToRounding(g.db1, want.db1));
+  EXPECT_TRUE(AgreesToRounding(g.dW2, want.dW2));
+  EXPECT_TRUE(AgreesToRounding(g.db2, want.db2));
+}
+
+TEST(Backprop_Backward, SaturatedTanhGivesFiniteGradientsAndNothingThroughSaturatedUnits) {
+  // W1 and b1 scaled up: most |Z1| exceed 20, where tanh rounds to ±1 exactly (1 − tanh z ≈
+  // 2e^{-2z} < 2^-53 beyond z ≈ 18.7), so 1 − A1² is exactly 0: a unit saturated on every row
+  // passes no gradient to W1 and b1 — exactly 0, not NaN, not a rounding residue.
+  Example e = make_example(bp::test::posts_network(16));
+  e.params.W1 *= 1e4;
+  e.params.b1 *= 1e4;
+  e.cache = bp::test::reference_forward(e.params, e.X);
+  const arma::urowvec saturated = arma::all(arma::abs(e.cache.Z1) > 20.0, 0);
+  ASSERT_GT(arma::accu(saturated), 400u) << "most units were meant to saturate";
+  const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
+  ASSERT_TRUE(bp::test::HasTheShapesOfTheParameters(g, e.params));
+  EXPECT_TRUE(AllFinite(g));
+  for (arma::uword h = 0; h < saturated.n_elem; ++h) {
+    if (!saturated(h)) continue;
+    EXPECT_EQ(g.db1(h), 0.0) << "unit " << h;
+    EXPECT_EQ(arma::abs(g.dW1.col(h)).max(), 0.0) << "unit " << h;
+  }
+  const bp::Grads want = bp::test::reference_backward(e.params, e.cache, e.Y);
+  EXPECT_TRUE(AgreesToRounding(g.dW1, want.dW1));
+  EXPECT_TRUE(AgreesToRounding(g.db1, want.db1));
+  EXPECT_TRUE(AgreesToRounding(g.dW2, want.dW2));
+  EXPECT_TRUE(AgreesToRounding(g.db2, want.db2));
+}
 
 // [full-check-test]
 TEST(Backprop_FullCheck, EveryParameterOfThePostsNetwork) {

@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -633,6 +634,30 @@ TEST(Training_Train, StopsAtTheFirstLossThatIsNotFiniteAndSaysSo) {
   const std::string words = bp::describe_run(h);
   EXPECT_NE(words.find("diverged at epoch " + std::to_string(h.epochs_run)), std::string::npos) << words;
   EXPECT_EQ(words.find("nan"), std::string::npos) << words;
+}
+
+TEST(Training_Train, StopsAtAStepThatMakesAParameterNotFiniteAndKeepsTheNetworkBeforeIt) {
+  // An infinite rate: the loss of the untrained network is finite, but its step sends every
+  // parameter with a non-zero gradient to ±∞ (and 0·∞ gives NaN). The loss alone would notice
+  // only one epoch later, on a network that is already lost.
+  const Batch batch = small_batch(10, 2, 2, 35);
+  const bp::Params start = random_params(2, 5, 2, 36);
+  bp::Params p = start;
+  const double inf = std::numeric_limits<double>::infinity();
+  const bp::History h = bp::train(p, batch.X, batch.Y, {20, inf, 0.0});
+  ASSERT_TRUE(h.diverged);
+  EXPECT_TRUE(h.step_not_finite);
+  EXPECT_EQ(h.epochs_run, 0u);
+  ASSERT_EQ(h.loss.n_elem, 1u);
+  EXPECT_TRUE(std::isfinite(h.loss(0)));
+  // The step is undone: the network is the one the loss was measured on, bit for bit.
+  EXPECT_TRUE(arma::approx_equal(p.W1, start.W1, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(p.b1, start.b1, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(p.W2, start.W2, "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(p.b2, start.b2, "absdiff", 0.0));
+  const std::string words = bp::describe_run(h);
+  EXPECT_NE(words.find("diverged at epoch 0: its step made a parameter NaN or infinite"),
+            std::string::npos) << words;
 }
 // [train-test]
 

@@ -90,19 +90,33 @@ inline std::string percent_text(double fraction) {
 }
 
 /**
+ * @brief Why a run that diverged stopped, in words: "the loss became NaN", "the loss became
+ * infinite", or "its step made a parameter NaN or infinite (the gradient overflowed)".
+ * @param history  a run with diverged set
+ */
+inline std::string divergence_cause(const History& history) {
+  if (history.step_not_finite)
+    return "its step made a parameter NaN or infinite (the gradient overflowed)";
+  return std::string("the loss became ") +
+         (std::isnan(history.loss(history.loss.n_elem - 1)) ? "NaN" : "infinite");
+}
+
+/**
  * @brief What a training run did, in words, for the program's output and the figures' keys.
  *
- * "diverged at epoch e" when the loss became NaN or ∞ (naming which), "unstable" when the loss
- * ended above where it started, else the first and last loss.
+ * "diverged at epoch e" when the loss became NaN or ∞ or a step made a parameter so (naming
+ * which), "unstable" when the loss ended above where it started, else the first and last loss.
  * @param history  the run
  */
 inline std::string describe_run(const History& history) {
   const double first = history.loss(0);
   const double last = history.loss(history.loss.n_elem - 1);
   if (history.diverged) {
-    const std::string what = std::isnan(last) ? "NaN" : "infinite";
-    if (history.epochs_run == 0) return "the loss is " + what + " before the first step";
-    return "diverged at epoch " + std::to_string(history.epochs_run) + ": the loss became " + what;
+    if (history.epochs_run == 0 && !history.step_not_finite)
+      return "the loss is " + std::string(std::isnan(last) ? "NaN" : "infinite") +
+             " before the first step";
+    return "diverged at epoch " + std::to_string(history.epochs_run) + ": " +
+           divergence_cause(history);
   }
   if (last > first)
     return "unstable: the loss went from " + number_text(first) + " up to " + number_text(last);

@@ -174,8 +174,12 @@ struct History {
   arma::vec loss;      ///< loss(e): J after e epochs, e = 0 … epochs_run (epochs_run + 1 numbers)
   arma::vec accuracy;  ///< accuracy(e): on the training batch after e epochs
   arma::uword epochs_run = 0;  ///< the steps taken and kept
-  /// True when training stopped because loss(epochs_run) was not finite.
+  /// True when training stopped early: loss(epochs_run) was not finite, or the step taken from
+  /// there made a parameter NaN or infinite (step_not_finite).
   bool diverged = false;
+  /// True when training stopped because the step of epoch epochs_run made a parameter NaN or
+  /// infinite while loss(epochs_run) was finite: the gradient, or η times it, overflowed.
+  bool step_not_finite = false;
 };
 
 /// Called after each epoch with its index e (0-based) and what it measured (after e epochs).
@@ -183,13 +187,13 @@ using Progress = std::function<void(arma::uword epoch, const EpochResult& result
 
 /**
  * @brief The training loop: settings.epochs calls of train_epoch, stopping at a loss that is not
- * finite (NaN or ∞).
+ * finite (NaN or ∞) or at a step that makes a parameter not finite.
  *
  * After a normal end, params hold the network after every step and the history ends with
- * evaluate() of it. When the loss after e epochs is not finite, the step train_epoch took from
- * there is undone: params hold the network after e epochs (whose loss was not finite), the
- * history stops at loss(e), and diverged is set. Nothing is printed: `progress` sees every
- * epoch, and the caller says what happened.
+ * evaluate() of it. When the loss after e epochs is not finite, or the step taken from there
+ * made a parameter NaN or ∞ (a gradient that overflowed: step_not_finite), that step is undone:
+ * params hold the network after e epochs, the history stops at loss(e), and diverged is set.
+ * Nothing is printed: `progress` sees every epoch, and the caller says what happened.
  * @param params    W1 D×H, b1 1×H, W2 H×K, b2 1×K: trained in place
  * @param X         N×D  the training set
  * @param Y         N×K  its one-hot labels
@@ -207,7 +211,10 @@ inline History train(Params& params, const arma::mat& X, const arma::mat& Y,
     loss.push_back(result.loss);
     accuracy.push_back(result.accuracy);
     if (progress) progress(e, result);
-    if (!std::isfinite(result.loss)) {
+    const bool step_finite = params.W1.is_finite() && params.b1.is_finite() &&
+                             params.W2.is_finite() && params.b2.is_finite();
+    if (!std::isfinite(result.loss) || !step_finite) {
+      history.step_not_finite = std::isfinite(result.loss);
       params = before;
       history.diverged = true;
       history.epochs_run = e;

@@ -51,6 +51,7 @@ void Program::add_choice(const std::string& flag, std::string& value,
                          const std::vector<std::string>& choices, const std::string& help) {
   std::string allowed;
   for (const std::string& c : choices) allowed += (allowed.empty() ? "" : ", ") + c;
+  allowed_[flag] = "use one of: " + allowed;
   app_->add_option(flag, value, help + " (one of: " + allowed + ")")
       ->capture_default_str()
       ->check(CLI::Validator(
@@ -63,15 +64,18 @@ void Program::add_choice(const std::string& flag, std::string& value,
 }
 
 void Program::add_text(const std::string& flag, std::string& value, const std::string& help) {
+  allowed_[flag] = "it takes " + help;
   app_->add_option(flag, value, help)->capture_default_str();
 }
 
 void Program::add_switch(const std::string& flag, bool& value, const std::string& help) {
+  allowed_[flag] = "";  // a switch takes no value
   app_->add_flag(flag, value, help);
 }
 
 void Program::add_size(const std::string& flag, int& value, int max, const std::string& help) {
   const std::string allowed = "a whole number from 1 to " + std::to_string(max);
+  allowed_[flag] = "use " + allowed;
   app_->add_option(flag, value, help + " (" + allowed + ")")
       ->capture_default_str()
       ->check(CLI::Validator(
@@ -85,6 +89,8 @@ void Program::add_size(const std::string& flag, int& value, int max, const std::
 }
 
 void Program::add_seed(std::uint64_t& seed) {
+  allowed_["--seed"] = "use a whole number from 0 to " +
+                       std::to_string(std::numeric_limits<std::uint64_t>::max());
   app_->add_option("--seed", seed, "Random seed; the same seed gives the same numbers")
       ->capture_default_str()
       ->check(CLI::Validator(
@@ -103,6 +109,7 @@ void Program::add_real(const std::string& flag, double& value, double lo, double
   std::ostringstream range;
   range << "a finite number from " << lo << " to " << hi;
   const std::string allowed = range.str();
+  allowed_[flag] = "use " + allowed;
   app_->add_option(flag, value, help + " (" + allowed + ")")
       ->capture_default_str()
       ->check(CLI::Validator(
@@ -122,7 +129,7 @@ int Program::run(int argc, char** argv, const std::function<void()>& body) {
     std::cout << app_->help();
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::cerr << name_ << ": " << one_line(e.what()) << " (run " << name_
+    std::cerr << name_ << ": " << explain(e) << " (run " << name_
               << " --help to see the flags)\n";
     return 2;
   }
@@ -144,6 +151,33 @@ int Program::run(int argc, char** argv, const std::function<void()>& body) {
     std::cerr << name_ << ": error: " << one_line(e.what()) << "\n";
     return 1;
   }
+}
+
+bool Program::given(const std::string& flag) const { return app_->count(flag) > 0; }
+
+std::string Program::explain(const std::exception& error) const {
+  const std::string message = one_line(error.what());
+  // CLI11 names the flag first ("--hidden: 1 required INT missing") or after a colon
+  // ("Could not convert: --no-plots = maybe").
+  std::string flag;
+  if (message.rfind("--", 0) == 0) {
+    flag = message.substr(0, message.find(':'));
+  } else if (const std::size_t at = message.find(": --"); at != std::string::npos) {
+    flag = message.substr(at + 2);
+    flag = flag.substr(0, flag.find(' '));
+  }
+  const auto known = allowed_.find(flag);
+  if (known == allowed_.end()) return message;
+  const bool is_switch = known->second.empty();
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) {
+    if (message.find("missing") != std::string::npos)
+      return flag + ": a value is missing; " + known->second;
+    if (message.find("At Most") != std::string::npos)
+      return flag + ": given more than once; give it once";
+  }
+  if (is_switch && dynamic_cast<const CLI::ConversionError*>(&error) != nullptr)
+    return flag + ": a switch takes no value; write " + flag + " alone";
+  return message;
 }
 
 void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_rows) {

@@ -15,6 +15,7 @@
 #include <armadillo>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -62,9 +63,17 @@ class Program {
   /// 1 unexpected error, 2 bad input, 3 exercise not done), printing at most one line on stderr.
   int run(int argc, char** argv, const std::function<void()>& body);
 
+  /// Whether `flag` was given on the command line (in `body`, once run() has parsed it), as
+  /// opposed to keeping its default.
+  bool given(const std::string& flag) const;
+
  private:
+  /// The one line for a flag the parser rejected: what was wrong and what is allowed.
+  std::string explain(const std::exception& error) const;
+
   std::string name_;
   std::unique_ptr<CLI::App> app_;  // CLI11 is kept out of this header: it is slow to compile
+  std::map<std::string, std::string> allowed_;  // flag -> what its value may be, for messages
 };
 
 /// Prints "name (rows×cols):" and the matrix, at most `max_rows` rows of it.
