@@ -174,6 +174,15 @@ testing::AssertionResult AllFinite(const bp::Grads& g) {
   return testing::AssertionFailure() << "a gradient has a NaN or an infinite entry";
 }
 
+// Every block of `g` agrees to rounding with the reference backward pass of `e`.
+void ExpectTheReferenceGradients(const bp::Grads& g, const Example& e) {
+  const bp::Grads want = bp::test::reference_backward(e.params, e.cache, e.Y);
+  EXPECT_TRUE(AgreesToRounding(g.dW1, want.dW1)) << "dW1";
+  EXPECT_TRUE(AgreesToRounding(g.db1, want.db1)) << "db1";
+  EXPECT_TRUE(AgreesToRounding(g.dW2, want.dW2)) << "dW2";
+  EXPECT_TRUE(AgreesToRounding(g.db2, want.db2)) << "db2";
+}
+
 TEST(Backprop_Backward, LogitsOfAThousandGiveFiniteGradientsEqualToTheReference) {
   // W2 scaled up: the logits reach thousands, e^Z2 would overflow, the probabilities are 0 or 1
   // to the last bit, and dZ2 = (P − Y)/N is exact. Nothing may become NaN on the way.
@@ -185,11 +194,7 @@ TEST(Backprop_Backward, LogitsOfAThousandGiveFiniteGradientsEqualToTheReference)
   const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
   ASSERT_TRUE(bp::test::HasTheShapesOfTheParameters(g, e.params));
   EXPECT_TRUE(AllFinite(g));
-  const bp::Grads want = bp::test::reference_backward(e.params, e.cache, e.Y);
-  EXPECT_TRUE(AgreesToRounding(g.dW1, want.dW1));
-  EXPECT_TRUE(AgreesToRounding(g.db1, want.db1));
-  EXPECT_TRUE(AgreesToRounding(g.dW2, want.dW2));
-  EXPECT_TRUE(AgreesToRounding(g.db2, want.db2));
+  ExpectTheReferenceGradients(g, e);
 }
 
 TEST(Backprop_Backward, SaturatedTanhGivesFiniteGradientsAndNothingThroughSaturatedUnits) {
@@ -210,11 +215,7 @@ TEST(Backprop_Backward, SaturatedTanhGivesFiniteGradientsAndNothingThroughSatura
     EXPECT_EQ(g.db1(h), 0.0) << "unit " << h;
     EXPECT_EQ(arma::abs(g.dW1.col(h)).max(), 0.0) << "unit " << h;
   }
-  const bp::Grads want = bp::test::reference_backward(e.params, e.cache, e.Y);
-  EXPECT_TRUE(AgreesToRounding(g.dW1, want.dW1));
-  EXPECT_TRUE(AgreesToRounding(g.db1, want.db1));
-  EXPECT_TRUE(AgreesToRounding(g.dW2, want.dW2));
-  EXPECT_TRUE(AgreesToRounding(g.db2, want.db2));
+  ExpectTheReferenceGradients(g, e);
 }
 
 // [full-check-test]
