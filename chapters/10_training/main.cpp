@@ -1,7 +1,9 @@
 // ch10_training: the post's network (2 → H tanh → K softmax) trained by full-batch gradient
 // descent on two moons (or circles, a spiral, or the learner's CSV file), with a progress line on
 // a terminal, and the four figures of chapter 10: the loss curve, the decision boundary, the
-// boundaries of seven hidden sizes, and the loss for several learning rates.
+// boundaries of seven hidden sizes, and the loss for several learning rates. --save FILE keeps
+// the trained network (chapters/common/network_file.hpp); --load FILE uses it instead of
+// training, and redraws its decision boundary.
 #include <malloc.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 #include "common/data.hpp"
 #include "common/datasets.hpp"
 #include "common/files.hpp"
+#include "common/network_file.hpp"
 #include "common/program.hpp"
 #include "common/random.hpp"
 #include "common/shape.hpp"
@@ -88,6 +91,63 @@ double accuracy_on(const bp::Params& params, const bp::Dataset& data) {
   return bp::accuracy(bp::classify(params, data.X), data.labels);
 }
 
+/// Checks that --save can write `path` — its folder exists and takes new files, and it is not a
+/// folder itself — so that a mistake is reported before the training rather than after it.
+void check_save_target(const std::string& path) {
+  const std::filesystem::path file(path);
+  const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
+  const std::string cannot = "--save: cannot write " + path + ": ";
+  std::error_code ec;
+  if (!std::filesystem::exists(folder, ec))
+    throw bp::InputError(cannot + "the folder " + folder.string() + " does not exist");
+  if (!std::filesystem::is_directory(folder, ec))
+    throw bp::InputError(cannot + folder.string() + " is not a folder");
+  if (std::filesystem::is_directory(file, ec))
+    throw bp::InputError(cannot + "it is a folder; name a file");
+  if (!bp::can_create_files_in(folder))
+    throw bp::InputError(cannot + "no file can be created in the folder " + folder.string());
+}
+
+/// Saves the network to --save's file, whole or not at all, and says where it went.
+/// @param params  W1 D×H, b1 1×H, W2 H×K, b2 1×K
+void save_trained(const std::string& path, const bp::Params& params) {
+  std::uint64_t bytes = 0;
+  try {
+    bytes = bp::save_network(path, params);
+  } catch (const bp::InputError& failure) {
+    throw bp::InputError(std::string("--save: ") + failure.what() +
+                         " (a file already there is unchanged)");
+  }
+  std::cout << "Saved the network to " << path << " (" << bytes << " bytes: format "
+            << bp::kNetworkFormat << " version " << bp::kNetworkFormatVersion << ", "
+            << bp::shape_text(bp::shape_of_network(params))
+            << ", with its CRC-32); --load " << path << " redraws its figure without training\n";
+}
+
+/// The network saved in --load's file, checked against the data (D inputs, K classes) and
+/// against --hidden when it was given (`hidden` 0: not given).
+/// @return W1 D×H, b1 1×H, W2 H×K, b2 1×K
+bp::Params loaded_network(const std::string& path, arma::uword inputs, arma::uword classes,
+                          arma::uword hidden) {
+  bp::Params params;
+  try {
+    params = bp::load_network(path);
+  } catch (const bp::InputError& failure) {
+    throw bp::InputError(std::string("--load: ") + failure.what());
+  }
+  const bp::NetworkShape got = bp::shape_of_network(params);
+  const bp::NetworkShape want{inputs, hidden == 0 ? got.hidden : hidden, classes};
+  if (got.inputs != want.inputs || got.classes != want.classes)
+    throw bp::InputError("--load: " + path + " holds a network of " + bp::shape_text(got) +
+                         ", but the data needs " + bp::shape_text(want) +
+                         " (D inputs, K classes): was it trained on other data?");
+  if (got.hidden != want.hidden)
+    throw bp::InputError("--load: " + path + " holds a network of " + bp::shape_text(got) +
+                         ", but --hidden asks for " + bp::shape_text(want) +
+                         ": leave --hidden out, or give " + std::to_string(got.hidden));
+  return params;
+}
+
 /// "0.05" for a rate ten times smaller than `rate`, as a flag value.
 std::string smaller_rate(double rate) { return bp::number_text(rate / 10.0); }
 
@@ -116,6 +176,8 @@ int main(int argc, char** argv) {
   std::string data_file;
   std::string plots;
   bool no_plots = false;
+  std::string save_file;
+  std::string load_file;
   program.add_size("--hidden", hidden, 100000, "Hidden units H");
   program.add_size("--samples", samples, 100000,
                    "Training points N of a generated data set (2 or more: each class needs one)");
@@ -132,6 +194,12 @@ int main(int argc, char** argv) {
   program.add_text("--plots", plots, "Folder for the figures and their data (default: "
                                      "build/figures)");
   program.add_switch("--no-plots", no_plots, "Train and report only: no figures, no sweeps");
+  program.add_text("--save", save_file,
+                   "A file to save the trained network to (format bp-network, written whole or "
+                   "not at all)");
+  program.add_text("--load", load_file,
+                   "A network saved with --save, used instead of training: evaluated on the "
+                   "data, its decision boundary redrawn");
 
   return program.run(argc, argv, [&] {
     bp::print_banner(
@@ -170,6 +238,41 @@ int main(int argc, char** argv) {
     // The figures' folder, checked before the training rather than after it.
     std::filesystem::path dir;
     if (!no_plots) dir = bp::output_dir(plots);
+    if (!save_file.empty()) check_save_target(save_file);
+
+    if (!load_file.empty()) {
+      // 2. A saved network instead of a new one, and no training: its figure is redrawn.
+      const bp::Params params =
+          loaded_network(load_file, train_set.X.n_cols, K,
+                         program.given("--hidden") ? static_cast<arma::uword>(hidden) : 0);
+      const arma::uword H = params.W1.n_cols;
+      std::cout << "\n2. The network: loaded from " << load_file << ": W1 "
+                << bp::shape_of(params.W1) << ", b1 " << bp::shape_of(params.b1) << ", W2 "
+                << bp::shape_of(params.W2) << ", b2 " << bp::shape_of(params.b2) << " ("
+                << params.W1.n_elem + params.b1.n_elem + params.W2.n_elem + params.b2.n_elem
+                << " numbers, checksum verified)\n"
+                << "  No training: --epochs, --lr and --l2 do not apply. The data comes from the "
+                   "flags as always: give the ones it was trained with to see the same points.\n";
+      const double loss = bp::cross_entropy(bp::forward(params, train_set.X).P, Y);
+      const double held_out_accuracy = accuracy_on(params, held_out);
+      std::cout << "\n3. The loaded network: loss " << loss << " (cross-entropy), accuracy "
+                << bp::percent_text(accuracy_on(params, train_set)) << " on the training points";
+      if (!std::isnan(held_out_accuracy))
+        std::cout << ", " << bp::percent_text(held_out_accuracy) << " on the held-out points";
+      std::cout << "\n";
+      if (!save_file.empty()) save_trained(save_file, params);
+      if (no_plots) {
+        std::cout << "\nNo figures (--no-plots).\n";
+        return;
+      }
+      std::cout << "\n4. Figure 2: the decision boundary (figures 1, 3 and 4 show training: they "
+                   "are not drawn with --load)\n";
+      bp::publish_decision_boundary(dir, params, train_set, bp::plot_box(train_set.X), 200,
+                                    "Chapter 10: the class the network of " + load_file +
+                                        " predicts (H = " + std::to_string(H) + "), and the " +
+                                        train_set.name);
+      return;
+    }
 
     // 2. The network.
     const auto H = static_cast<arma::uword>(hidden);
@@ -197,14 +300,13 @@ int main(int argc, char** argv) {
       if (!no_plots)
         bp::publish_loss_curve(dir, history, "Chapter 10: the loss until it diverged, rate " +
                                                  bp::number_text(rate));
-      if (history.epochs_run == 0)
+      if (history.epochs_run == 0 && !history.step_not_finite)
         throw bp::InputError("training cannot start: the loss of the untrained network is not "
                              "finite (are the inputs very large? the largest |x| is " +
                              bp::number_text(arma::abs(train_set.X).max()) + ")");
       throw bp::InputError("--lr " + bp::number_text(rate) + ": training diverged at epoch " +
-                           std::to_string(history.epochs_run) +
-                           " (the loss became " +
-                           (std::isnan(history.loss(history.epochs_run)) ? "NaN" : "infinite") +
+                           std::to_string(history.epochs_run) + " (" +
+                           bp::divergence_cause(history) +
                            "); the rate is too large for this problem: try a smaller one, such "
                            "as --lr " + smaller_rate(rate));
     }
@@ -217,6 +319,8 @@ int main(int argc, char** argv) {
     std::cout << "\n  (" << std::setprecision(3) << seconds << " s, "
               << 1000.0 * seconds / std::max(1, epochs) << " ms per epoch)\n"
               << std::setprecision(6);
+
+    if (!save_file.empty()) save_trained(save_file, params);
 
     if (no_plots) {
       std::cout << "\nNo figures and no sweeps (--no-plots).\n";
