@@ -1,0 +1,158 @@
+// Benchmarks of the post's network (H = 500, double, one thread): the textbook forward pass,
+// backward pass and training epoch (the reference solutions of chapters 03, 09 and 10), the
+// fused epoch of chapter 13, the tanh kernels, and the full gradient check of chapter 09.
+//
+//   build/bin/bench_epoch                                 every case
+//   build/bin/bench_epoch --benchmark_filter=Epoch/1000   one size
+//   ./course bench                                        the comparison with numpy (compare.py)
+//
+// Each case times one call; the time per call is what Google Benchmark prints. The training
+// cases take a small step (η = 1e-3) so that the activations keep their distribution over the
+// thousands of calls a case makes. No timing is asserted anywhere: bench/README.md holds the
+// measured numbers.
+#include <benchmark/benchmark.h>
+
+#include <armadillo>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "03_forward/forward.hpp"
+#include "09_backprop/backprop.hpp"
+#include "10_training/training.hpp"
+#include "13_speed/speed.hpp"
+#include "common/data.hpp"
+#include "common/random.hpp"
+
+namespace {
+
+constexpr arma::uword kHidden = 500;
+constexpr double kRate = 1e-3;
+
+/// The batch every case uses: N points of N(0, 1)², labelled x2 > x1 (bp::toy_batch), and the
+/// post's network initialised as chapter 03 does, all from seed 1.
+struct Problem {
+  arma::mat X;        // N×2
+  arma::mat Y;        // N×2 one-hot
+  bp::Params params;  // W1 2×H, b1 1×H, W2 H×2, b2 1×2
+  explicit Problem(arma::uword N) : params(bp::init_params(kHidden, 1)) {
+    bp::Rng rng(1);
+    bp::toy_batch(N, rng, X, Y);
+  }
+};
+
+arma::uword samples(const benchmark::State& state) {
+  return static_cast<arma::uword>(state.range(0));
+}
+
+/// The process's peak resident memory so far in MB (VmHWM of /proc/self/status; 0 where there
+/// is no such file). Unlike getrusage's ru_maxrss, it starts afresh when the program starts,
+/// not at the size of the process that launched it.
+double peak_resident_mb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) {
+      std::istringstream fields(line.substr(6));
+      double kb = 0.0;
+      fields >> kb;
+      return kb / 1024.0;
+    }
+  return 0.0;
+}
+
+// The data and the network alone: the memory baseline of compare.py.
+void BM_Data(benchmark::State& state) {
+  for (auto _ : state) {
+    Problem p(samples(state));
+    benchmark::DoNotOptimize(p.X.memptr());
+  }
+  state.counters["peak_MB"] = peak_resident_mb();
+}
+
+void BM_TextbookForward(benchmark::State& state) {
+  const Problem p(samples(state));
+  for (auto _ : state) {
+    const bp::Cache cache = bp::forward(p.params, p.X);
+    benchmark::DoNotOptimize(cache.P.memptr());
+  }
+}
+
+void BM_TextbookBackward(benchmark::State& state) {
+  const Problem p(samples(state));
+  const bp::Cache cache = bp::forward(p.params, p.X);
+  for (auto _ : state) {
+    const bp::Grads grads = bp::backward(p.params, cache, p.Y);
+    benchmark::DoNotOptimize(grads.dW1.memptr());
+  }
+}
+
+void BM_TextbookEpoch(benchmark::State& state) {
+  Problem p(samples(state));
+  for (auto _ : state) benchmark::DoNotOptimize(bp::train_epoch(p.params, p.X, p.Y, kRate, 0.0));
+  state.counters["peak_MB"] = peak_resident_mb();
+}
+
+void BM_FastForward(benchmark::State& state) {
+  const Problem p(samples(state));
+  bp::TrainingWorkspace workspace;
+  for (auto _ : state) benchmark::DoNotOptimize(workspace.loss(p.params, p.X, p.Y));
+}
+
+void BM_FastForwardBackward(benchmark::State& state) {
+  const Problem p(samples(state));
+  bp::TrainingWorkspace workspace;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(workspace.loss_and_gradients(p.params, p.X, p.Y));
+}
+
+void BM_FastEpoch(benchmark::State& state) {
+  Problem p(samples(state));
+  bp::TrainingWorkspace workspace;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(workspace.train_epoch(p.params, p.X, p.Y, kRate, 0.0));
+  state.counters["peak_MB"] = peak_resident_mb();
+}
+
+// tanh of the 200×500 pre-activations Z1, per kernel (0 = std::tanh, then the vectorised ones).
+void BM_Tanh(benchmark::State& state) {
+  const Problem p(200);
+  const arma::mat Z1 = p.X * p.params.W1;
+  arma::mat A1(arma::size(Z1));
+  const std::vector<bp::TanhKernel> kernels = bp::available_tanh_kernels();
+  const auto k = static_cast<std::size_t>(state.range(0));
+  if (k >= kernels.size()) {
+    state.SkipWithError("this processor lacks the kernel");
+    return;
+  }
+  state.SetLabel(bp::kernel_name(kernels[k]));
+  for (auto _ : state) {
+    bp::vector_tanh(Z1.memptr(), A1.memptr(), Z1.n_elem, kernels[k]);
+    benchmark::DoNotOptimize(A1.memptr());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(Z1.n_elem));
+}
+
+// Chapter 09's check of all 2502 gradients against central differences (5004 losses).
+void BM_GradientCheck(benchmark::State& state) {
+  const Problem p(samples(state));
+  for (auto _ : state) {
+    const bp::GradientCheck check = bp::gradient_check(bp::backward, p.params, p.X, p.Y, 1e-5, 1e-4);
+    benchmark::DoNotOptimize(check.W1);
+  }
+}
+
+}  // namespace
+
+BENCHMARK(BM_Data)->Arg(200)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TextbookForward)->Arg(200)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TextbookBackward)->Arg(200)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TextbookEpoch)->Arg(200)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FastForward)->Arg(200)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FastForwardBackward)->Arg(200)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FastEpoch)->Arg(200)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Tanh)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GradientCheck)->Arg(200)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,35 @@
+// Chapter 13: SLEEF's and glibc's tanh on 8 doubles at a time (AVX-512F). This file alone is
+// compiled with -mavx512f, and speed.cpp calls it only on a processor that has AVX-512F. It
+// includes nothing but SLEEF's C header, so no inline C++ function compiled for AVX-512 can be
+// shared with, and picked by the linker for, code that runs on other processors.
+#include <sleef.h>
+
+#include <cstddef>
+
+// glibc's vectorised tanh (libmvec) on 8 doubles, by its vector-ABI name: <math.h> declares it
+// only under -ffast-math, which the course never uses.
+extern "C" __m512d _ZGVeN8v_tanh(__m512d z);
+
+namespace bp::detail {
+
+void tanh_glibc_avx512(const double* z, double* a, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm512_storeu_pd(a + i, _ZGVeN8v_tanh(_mm512_loadu_pd(z + i)));
+  if (i < n) {
+    // The last n − i < 8 numbers: the masked lanes are loaded as 0 and not stored.
+    const __mmask8 lanes = static_cast<__mmask8>((1u << (n - i)) - 1u);
+    _mm512_mask_storeu_pd(a + i, lanes, _ZGVeN8v_tanh(_mm512_maskz_loadu_pd(lanes, z + i)));
+  }
+}
+
+void tanh_avx512(const double* z, double* a, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm512_storeu_pd(a + i, Sleef_tanhd8_u10(_mm512_loadu_pd(z + i)));
+  if (i < n) {
+    // The last n − i < 8 numbers: the masked lanes are loaded as 0 and not stored.
+    const __mmask8 lanes = static_cast<__mmask8>((1u << (n - i)) - 1u);
+    _mm512_mask_storeu_pd(a + i, lanes, Sleef_tanhd8_u10(_mm512_maskz_loadu_pd(lanes, z + i)));
+  }
+}
+
+}  // namespace bp::detail
