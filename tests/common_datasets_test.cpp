@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <sstream>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
 #include "common/datasets.hpp"
@@ -268,6 +269,98 @@ TEST_F(Datasets_Csv, ClassesMustBeZeroToKMinusOneAllPresent) {
   EXPECT_TRUE(Rejects("1,2,0\n3,4,0\n", "", "at least two classes"));
   EXPECT_TRUE(Rejects("1,2,1\n3,4,2\n", "", "no point has label 0"));
   EXPECT_TRUE(Rejects("1,2,0\n3,4,2\n", "", "no point has label 1"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fuzzing inputs of tests/fuzz/ (its README): the seed corpus, and every input that once
+// broke the loader (regressions/). The fuzzer runs them in the sanitize build; here they run
+// in every build, through the same promises the fuzz target checks: a Dataset that is well
+// formed, or one bp::InputError of one short line that begins with the file's path. The files
+// are named here, not globbed: a new one is added to its list.
+
+// At most this many characters after the path: a message quotes a bad value shortened.
+constexpr std::size_t kMaxMessage = 300;
+
+const std::filesystem::path kFuzzInputs = BP_FUZZ_INPUTS;
+
+const std::vector<std::string> kGoodSeeds = {
+    "good_comments_blank_lines.csv", "good_crlf.csv", "good_header.csv", "good_plain.csv",
+    "good_spaces_signs_exponents.csv", "good_utf8_mark_no_final_newline.csv"};
+const std::vector<std::string> kBadSeeds = {
+    "bad_empty_file.csv",     "bad_empty_label.csv",     "bad_empty_value.csv",
+    "bad_infinity.csv",       "bad_label_fraction.csv",  "bad_label_negative.csv",
+    "bad_label_too_large.csv", "bad_labels_from_one.csv", "bad_nan.csv",
+    "bad_no_data.csv",        "bad_not_a_number.csv",    "bad_one_class.csv",
+    "bad_out_of_range.csv",   "bad_semicolons.csv",      "bad_too_few_values.csv",
+    "bad_too_many_values.csv"};
+const std::vector<std::string> kRegressions = {
+    "nan_with_long_payload.csv",  // a NaN's payload was quoted whole: a message of any length
+};
+
+// Loads `path` and passes when the loader kept its promises; `loaded` says which one it gave.
+testing::AssertionResult LoadsOrRejectsInOneLine(const std::filesystem::path& path, bool& loaded) {
+  if (!std::filesystem::is_regular_file(path))
+    return testing::AssertionFailure() << path.string() << " is missing";
+  try {
+    const bp::Dataset data = bp::load_csv(path);
+    loaded = true;
+    const arma::uword n = data.X.n_rows;
+    if (data.X.n_cols != 2 || n < 1 || n > bp::kMaxPoints || data.labels.n_elem != n)
+      return testing::AssertionFailure() << "X is " << n << "×" << data.X.n_cols << " with "
+                                         << data.labels.n_elem << " labels";
+    if (!data.X.is_finite()) return testing::AssertionFailure() << "a value is not finite";
+    if (data.classes < 2 || data.classes > bp::kMaxClasses)
+      return testing::AssertionFailure() << data.classes << " classes";
+    for (arma::uword k = 0; k < data.classes; ++k)
+      if (!arma::any(data.labels == k))
+        return testing::AssertionFailure() << "class " << k << " has no point";
+    if (data.labels.max() >= data.classes)
+      return testing::AssertionFailure() << "a label is not below " << data.classes;
+  } catch (const bp::InputError& e) {
+    loaded = false;
+    const std::string message = e.what();
+    if (message.find('\n') != std::string::npos)
+      return testing::AssertionFailure() << "the message is not one line: " << message;
+    if (message.rfind(path.string(), 0) != 0)
+      return testing::AssertionFailure() << "the message does not begin with the path: " << message;
+    if (message.size() > path.string().size() + kMaxMessage)
+      return testing::AssertionFailure() << "a message of " << message.size()
+                                         << " characters: " << message.substr(0, 200) << "...";
+  } catch (const std::exception& e) {
+    return testing::AssertionFailure() << "threw something else than bp::InputError: " << e.what();
+  }
+  return testing::AssertionSuccess();
+}
+
+TEST(Datasets_FuzzInputs, GoodSeedsLoad) {
+  for (const std::string& name : kGoodSeeds) {
+    bool loaded = false;
+    const testing::AssertionResult kept =
+        LoadsOrRejectsInOneLine(kFuzzInputs / "corpus" / name, loaded);
+    EXPECT_TRUE(kept) << name;
+    if (kept) {
+      EXPECT_TRUE(loaded) << name << " was rejected";
+    }
+  }
+}
+
+TEST(Datasets_FuzzInputs, BadSeedsAreRejectedInOneShortLine) {
+  for (const std::string& name : kBadSeeds) {
+    bool loaded = true;
+    const testing::AssertionResult kept =
+        LoadsOrRejectsInOneLine(kFuzzInputs / "corpus" / name, loaded);
+    EXPECT_TRUE(kept) << name;
+    if (kept) {
+      EXPECT_FALSE(loaded) << name << " loaded";
+    }
+  }
+}
+
+TEST(Datasets_FuzzInputs, RegressionsLoadOrAreRejectedInOneShortLine) {
+  for (const std::string& name : kRegressions) {
+    bool loaded = false;
+    EXPECT_TRUE(LoadsOrRejectsInOneLine(kFuzzInputs / "regressions" / name, loaded)) << name;
+  }
 }
 
 }  // namespace

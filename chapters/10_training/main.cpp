@@ -18,6 +18,7 @@
 #include "03_forward/forward.hpp"
 #include "10_training/figures.hpp"
 #include "10_training/training.hpp"
+#include "13_speed/speed.hpp"
 #include "common/data.hpp"
 #include "common/datasets.hpp"
 #include "common/files.hpp"
@@ -83,6 +84,18 @@ bp::History train_with_progress(bp::Params& params, const bp::Dataset& data,
   return bp::train(params, data.X, Y, settings, [&](arma::uword e, const bp::EpochResult& r) {
     line.show(e, settings.epochs, r);
   });
+}
+
+/// Trains `params` as train_with_progress does, with chapter 13's fused workspace: the sweeps
+/// train 10 more networks, and the workspace's epoch is about 8 times faster than the textbook's
+/// (the same numbers to rounding; chapter 13's tests prove it).
+bp::History train_fast_with_progress(bp::TrainingWorkspace& workspace, bp::Params& params,
+                                     const bp::Dataset& data, const bp::TrainSettings& settings,
+                                     const std::string& label) {
+  ProgressLine line(label);
+  const arma::mat Y = bp::one_hot(data.labels, data.classes);
+  return bp::train(workspace, params, data.X, Y, settings,
+                   [&](arma::uword e, const bp::EpochResult& r) { line.show(e, settings.epochs, r); });
 }
 
 /// The accuracy of `params` on `data`, NaN when the data set is empty (no held-out set).
@@ -344,6 +357,9 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < kHiddenSizes.size(); ++i)
       std::cout << (i ? ", " : "") << kHiddenSizes[i];
     std::cout << "\n";
+    // The sweeps train with chapter 13's fused workspace (the main run above used your
+    // train_epoch): the same numbers, faster.
+    bp::TrainingWorkspace workspace;
     std::vector<bp::SizeRun> sizes;
     for (const arma::uword h : kHiddenSizes) {
       bp::SizeRun run;
@@ -353,8 +369,8 @@ int main(int argc, char** argv) {
         run.history = history;
       } else {
         run.params = bp::init_params(h, seed, 2, K);
-        run.history = train_with_progress(run.params, train_set, settings,
-                                          "H = " + std::to_string(h) + ": ");
+        run.history = train_fast_with_progress(workspace, run.params, train_set, settings,
+                                               "H = " + std::to_string(h) + ": ");
       }
       run.test_accuracy = run.history.diverged ? std::nan("") : accuracy_on(run.params, held_out);
       std::cout << "  H = " << std::setw(3) << h << ": ";
@@ -390,8 +406,8 @@ int main(int argc, char** argv) {
         run.history.epochs_run = rate_epochs;
       } else {
         bp::Params p = bp::init_params(H, seed, 2, K);
-        run.history = train_with_progress(p, train_set, {rate_epochs, r, lambda},
-                                          "rate " + bp::number_text(r) + ": ");
+        run.history = train_fast_with_progress(workspace, p, train_set, {rate_epochs, r, lambda},
+                                               "rate " + bp::number_text(r) + ": ");
       }
       std::cout << "  rate " << std::setw(4) << r << ": " << bp::describe_run(run.history);
       if (run.history.diverged)

@@ -185,29 +185,36 @@ struct History {
 /// Called after each epoch with its index e (0-based) and what it measured (after e epochs).
 using Progress = std::function<void(arma::uword epoch, const EpochResult& result)>;
 
+/// One epoch that steps `params` in place and returns what it measured before its step.
+using EpochStep = std::function<EpochResult(Params& params)>;
+/// The loss and accuracy of `params`, without a step.
+using Evaluation = std::function<EpochResult(const Params& params)>;
+
 /**
- * @brief The training loop: settings.epochs calls of train_epoch, stopping at a loss that is not
- * finite (NaN or ∞) or at a step that makes a parameter not finite.
+ * @brief The training loop, for any way of computing an epoch: settings.epochs calls of `step`,
+ * stopping at a loss that is not finite (NaN or ∞) or at a step that makes a parameter not
+ * finite.
  *
  * After a normal end, params hold the network after every step and the history ends with
- * evaluate() of it. When the loss after e epochs is not finite, or the step taken from there
+ * `measure` of it. When the loss after e epochs is not finite, or the step taken from there
  * made a parameter NaN or ∞ (a gradient that overflowed: step_not_finite), that step is undone:
  * params hold the network after e epochs, the history stops at loss(e), and diverged is set.
  * Nothing is printed: `progress` sees every epoch, and the caller says what happened.
+ * train() runs it with train_epoch and evaluate; chapter 13 with its fused workspace.
  * @param params    W1 D×H, b1 1×H, W2 H×K, b2 1×K: trained in place
- * @param X         N×D  the training set
- * @param Y         N×K  its one-hot labels
- * @param settings  epochs, rate, lambda
+ * @param epochs    how many steps at most
+ * @param step      one epoch: train_epoch(params, X, Y, η, λ) or an equal computation
+ * @param measure   the loss J and accuracy without a step: evaluate(params, X, Y, λ) or equal
  * @param progress  optional; called once per epoch
  */
-inline History train(Params& params, const arma::mat& X, const arma::mat& Y,
-                     const TrainSettings& settings, const Progress& progress = {}) {
+inline History train_loop(Params& params, arma::uword epochs, const EpochStep& step,
+                          const Evaluation& measure, const Progress& progress = {}) {
   std::vector<double> loss;
   std::vector<double> accuracy;
   History history;
-  for (arma::uword e = 0; e < settings.epochs; ++e) {
+  for (arma::uword e = 0; e < epochs; ++e) {
     const Params before = params;  // a few kilobytes; the step costs far more
-    const EpochResult result = train_epoch(params, X, Y, settings.rate, settings.lambda);
+    const EpochResult result = step(params);
     loss.push_back(result.loss);
     accuracy.push_back(result.accuracy);
     if (progress) progress(e, result);
@@ -222,15 +229,32 @@ inline History train(Params& params, const arma::mat& X, const arma::mat& Y,
     }
   }
   if (!history.diverged) {
-    const EpochResult last = evaluate(params, X, Y, settings.lambda);
+    const EpochResult last = measure(params);
     loss.push_back(last.loss);
     accuracy.push_back(last.accuracy);
-    history.epochs_run = settings.epochs;
+    history.epochs_run = epochs;
     history.diverged = !std::isfinite(last.loss);
   }
   history.loss = arma::vec(loss);
   history.accuracy = arma::vec(accuracy);
   return history;
+}
+
+/**
+ * @brief The training loop of this chapter: train_loop with train_epoch (exercise 10.5) and
+ * evaluate.
+ * @param params    W1 D×H, b1 1×H, W2 H×K, b2 1×K: trained in place
+ * @param X         N×D  the training set
+ * @param Y         N×K  its one-hot labels
+ * @param settings  epochs, rate, lambda
+ * @param progress  optional; called once per epoch
+ */
+inline History train(Params& params, const arma::mat& X, const arma::mat& Y,
+                     const TrainSettings& settings, const Progress& progress = {}) {
+  return train_loop(
+      params, settings.epochs,
+      [&](Params& p) { return train_epoch(p, X, Y, settings.rate, settings.lambda); },
+      [&](const Params& p) { return evaluate(p, X, Y, settings.lambda); }, progress);
 }
 
 /// A rectangle of the plane (x1, x2), for figures.

@@ -399,34 +399,11 @@ EpochResult TrainingWorkspace::evaluate(const Params& params, const arma::mat& X
 
 History train(TrainingWorkspace& workspace, Params& params, const arma::mat& X,
               const arma::mat& Y, const TrainSettings& settings, const Progress& progress) {
-  // bp::train's loop (chapter 10), line for line, with the workspace's epoch.
-  std::vector<double> loss;
-  std::vector<double> accuracy;
-  History history;
-  for (arma::uword e = 0; e < settings.epochs; ++e) {
-    const Params before = params;
-    const EpochResult result =
-        workspace.train_epoch(params, X, Y, settings.rate, settings.lambda);
-    loss.push_back(result.loss);
-    accuracy.push_back(result.accuracy);
-    if (progress) progress(e, result);
-    if (!std::isfinite(result.loss)) {
-      params = before;
-      history.diverged = true;
-      history.epochs_run = e;
-      break;
-    }
-  }
-  if (!history.diverged) {
-    const EpochResult last = workspace.evaluate(params, X, Y, settings.lambda);
-    loss.push_back(last.loss);
-    accuracy.push_back(last.accuracy);
-    history.epochs_run = settings.epochs;
-    history.diverged = !std::isfinite(last.loss);
-  }
-  history.loss = arma::vec(loss);
-  history.accuracy = arma::vec(accuracy);
-  return history;
+  // bp::train's loop (chapter 10), with the workspace's epoch.
+  return train_loop(
+      params, settings.epochs,
+      [&](Params& p) { return workspace.train_epoch(p, X, Y, settings.rate, settings.lambda); },
+      [&](const Params& p) { return workspace.evaluate(p, X, Y, settings.lambda); }, progress);
 }
 
 }  // namespace bp

@@ -165,8 +165,9 @@ class CsvReader {
       fail(std::string(name) + " \"" + shorten(field) + "\" is not a number");
     if (parsed == Parsed::too_large)
       fail(std::string(name) + " \"" + shorten(field) + "\" is out of the range of a double");
+    // A NaN may carry a payload of any length ("nan(123...)"): the message quotes it short.
     if (!std::isfinite(value))
-      fail(std::string(name) + " is " + field + "; every value must be a finite number");
+      fail(std::string(name) + " is " + shorten(field) + "; every value must be a finite number");
     return value;
   }
 
