@@ -209,11 +209,15 @@ using Evaluation = std::function<EpochResult(const Params& params)>;
  */
 inline History train_loop(Params& params, arma::uword epochs, const EpochStep& step,
                           const Evaluation& measure, const Progress& progress = {}) {
+  // Sized once: an epoch itself allocates nothing here (copying into `before` reuses its memory).
   std::vector<double> loss;
   std::vector<double> accuracy;
+  loss.reserve(epochs + 1);
+  accuracy.reserve(epochs + 1);
   History history;
+  Params before = params;
   for (arma::uword e = 0; e < epochs; ++e) {
-    const Params before = params;  // a few kilobytes; the step costs far more
+    before = params;  // the network the step starts from, to undo a step that is not finite
     const EpochResult result = step(params);
     loss.push_back(result.loss);
     accuracy.push_back(result.accuracy);

@@ -10,7 +10,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <gnuplot-iostream.h>
 #include <iomanip>
 #include <iostream>

@@ -63,11 +63,13 @@ flags=$(printf '%s\n' "$help" | awk '
   END { if (cur != "") print cur }' | sed -E 's/^ +//; s/ +/ /g')
 [ -n "$flags" ] || { echo "FAIL: $name --help lists no flag"; exit 1; }
 
+# refused VALUE ALLOWED: $flag given VALUE must be refused, naming the flag and what it takes.
+# (Each case gives only the flag under test: the other flags keep their defaults.)
+refused() { check "^$name: $flag: '$(literal "$1")' is not allowed; $(literal "$2")" "$flag" "$1"; }
+
 declare -A text_flags=()
 while IFS= read -r spec; do
   flag=${spec%% *}; rest=${spec#"$flag"}; type=$(printf '%s' "$rest" | awk '{print $1}')
-  # The other flags need values of their own; each case gives only the flag under test.
-  refused() { check "^$name: $flag: '$(literal "$1")' is not allowed; $(literal "$2")" "$flag" "$1"; }
   case $type in
     INT:*)
       max=$(printf '%s' "$spec" | sed -nE 's/.*a whole number from [0-9]+ to ([0-9]+).*/\1/p')
