@@ -66,7 +66,8 @@ double peak_resident_mb() {
 void BM_Data(benchmark::State& state) {
   for (auto _ : state) {
     Problem p(samples(state));
-    benchmark::DoNotOptimize(p.X.memptr());
+    double* X = p.X.memptr();
+    benchmark::DoNotOptimize(X);
   }
   state.counters["peak_MB"] = peak_resident_mb();
 }
@@ -75,7 +76,8 @@ void BM_TextbookForward(benchmark::State& state) {
   const Problem p(samples(state));
   for (auto _ : state) {
     const bp::Cache cache = bp::forward(p.params, p.X);
-    benchmark::DoNotOptimize(cache.P.memptr());
+    const double* P = cache.P.memptr();
+    benchmark::DoNotOptimize(P);
   }
 }
 
@@ -84,34 +86,45 @@ void BM_TextbookBackward(benchmark::State& state) {
   const bp::Cache cache = bp::forward(p.params, p.X);
   for (auto _ : state) {
     const bp::Grads grads = bp::backward(p.params, cache, p.Y);
-    benchmark::DoNotOptimize(grads.dW1.memptr());
+    const double* dW1 = grads.dW1.memptr();
+    benchmark::DoNotOptimize(dW1);
   }
 }
 
 void BM_TextbookEpoch(benchmark::State& state) {
   Problem p(samples(state));
-  for (auto _ : state) benchmark::DoNotOptimize(bp::train_epoch(p.params, p.X, p.Y, kRate, 0.0));
+  for (auto _ : state) {
+    bp::EpochResult result = bp::train_epoch(p.params, p.X, p.Y, kRate, 0.0);
+    benchmark::DoNotOptimize(result);
+  }
   state.counters["peak_MB"] = peak_resident_mb();
 }
 
 void BM_FastForward(benchmark::State& state) {
   const Problem p(samples(state));
   bp::TrainingWorkspace workspace;
-  for (auto _ : state) benchmark::DoNotOptimize(workspace.loss(p.params, p.X, p.Y));
+  for (auto _ : state) {
+    double loss = workspace.loss(p.params, p.X, p.Y);
+    benchmark::DoNotOptimize(loss);
+  }
 }
 
 void BM_FastForwardBackward(benchmark::State& state) {
   const Problem p(samples(state));
   bp::TrainingWorkspace workspace;
-  for (auto _ : state)
-    benchmark::DoNotOptimize(workspace.loss_and_gradients(p.params, p.X, p.Y));
+  for (auto _ : state) {
+    bp::EpochResult result = workspace.loss_and_gradients(p.params, p.X, p.Y);
+    benchmark::DoNotOptimize(result);
+  }
 }
 
 void BM_FastEpoch(benchmark::State& state) {
   Problem p(samples(state));
   bp::TrainingWorkspace workspace;
-  for (auto _ : state)
-    benchmark::DoNotOptimize(workspace.train_epoch(p.params, p.X, p.Y, kRate, 0.0));
+  for (auto _ : state) {
+    bp::EpochResult result = workspace.train_epoch(p.params, p.X, p.Y, kRate, 0.0);
+    benchmark::DoNotOptimize(result);
+  }
   state.counters["peak_MB"] = peak_resident_mb();
 }
 
@@ -129,7 +142,8 @@ void BM_Tanh(benchmark::State& state) {
   state.SetLabel(bp::kernel_name(kernels[k]));
   for (auto _ : state) {
     bp::vector_tanh(Z1.memptr(), A1.memptr(), Z1.n_elem, kernels[k]);
-    benchmark::DoNotOptimize(A1.memptr());
+    double* A = A1.memptr();
+    benchmark::DoNotOptimize(A);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(Z1.n_elem));
 }
@@ -138,7 +152,7 @@ void BM_Tanh(benchmark::State& state) {
 void BM_GradientCheck(benchmark::State& state) {
   const Problem p(samples(state));
   for (auto _ : state) {
-    const bp::GradientCheck check = bp::gradient_check(bp::backward, p.params, p.X, p.Y, 1e-5, 1e-4);
+    bp::GradientCheck check = bp::gradient_check(bp::backward, p.params, p.X, p.Y, 1e-5, 1e-4);
     benchmark::DoNotOptimize(check.W1);
   }
 }

@@ -75,7 +75,7 @@ if(BP_FUZZ)
   if(NOT BP_CLANGXX)
     message(FATAL_ERROR
       "BP_FUZZ is ON, but clang++ was not found: the fuzzing of the CSV loader needs clang and "
-      "its libFuzzer (Debian: apt-get install clang libclang-rt-14-dev), or configure with "
+      "its libFuzzer (Debian: apt-get install clang libclang-rt-dev), or configure with "
       "-DBP_FUZZ=OFF.")
   endif()
   set(BP_FUZZ_DIR ${CMAKE_BINARY_DIR}/fuzz)

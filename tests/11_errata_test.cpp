@@ -30,6 +30,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "11_errata/errata.hpp"
@@ -101,10 +102,13 @@ std::string logic_error_of(Call call) {
   return "";
 }
 
-const bp::Erratum& row_of(const std::vector<bp::Erratum>& table, const std::string& equation) {
+// The equation is a string_view: a reference-returning function given a temporary std::string
+// is what g++ 13+ flags as a possible dangling reference (-Wdangling-reference), though the row
+// returned lives in the table, not in the argument.
+const bp::Erratum& row_of(const std::vector<bp::Erratum>& table, std::string_view equation) {
   for (const bp::Erratum& row : table)
     if (row.equation == equation) return row;
-  throw std::out_of_range("the table has no row " + equation);
+  throw std::out_of_range("the table has no row " + std::string(equation));
 }
 
 // =============================================================================================
