@@ -4,8 +4,9 @@
 # On a scratch copy of the checkout (the files git tracks or would track, as they are now,
 # committed into a fresh repository so that reset has a history):
 #  1. next points at exercise 1.1, status counts none done;
-#  2. with the reference version of 1.1 spliced into the learner's file, next points at 1.2
-#     and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
+#  2. with the reference version of 1.1 spliced into the learner's file, plus a narrowing
+#     conversion and an unused variable (warnings, never errors: the learner's build goes on
+#     and shows them with file:line), next points at 1.2 and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
 #     restores the file exactly as shipped;
 #  3. bad arguments get exit code 2 and one line;
 #  4. a learner who solves every exercise (every reference file copied over the learner's)
@@ -55,10 +56,17 @@ todo=$(grep -n 'TODO(1.1)' "$file" | cut -d: -f1)
 read -r start end < <(function_around "$file" "$todo")
 signature=$(sed -n "${start}p" "$file")
 read -r s_start s_end < <(function_starting "$scratch/solutions/01_shapes/shapes.cpp" "$signature")
-sed -n "${s_start},${s_end}p" "$scratch/solutions/01_shapes/shapes.cpp" >"$scratch/solved.txt"
+# The learner's version has what a learner's code often has: a narrowing conversion and an
+# unused variable. Both warn; neither stops the build.
+sed -n "${s_start},${s_end}p" "$scratch/solutions/01_shapes/shapes.cpp" |
+  sed '1a\  int rows = X.n_rows;  // narrowing: arma::uword to int\n  int unused = rows;' \
+  >"$scratch/solved.txt"
 splice "$file" "$start" "$end" "$scratch/solved.txt"
 out=$(cd "$scratch" && ./course next 2>&1)
 check "after solving 1.1, next points at exercise 1.2" contains "$out" "Exercise 1.2"
+check "a learner's narrowing conversion is shown as a warning, with file and line" \
+  contains "$out" "chapters/01_shapes/shapes.cpp:$((start + 1)):"
+check "a learner's unused variable is shown as a warning" contains "$out" "unused"
 out=$(cd "$scratch" && ./course status 2>&1)
 check "status counts one done" contains "$out" "1 of "
 check "status shows chapter 01 at 1/2" grep -qE "01_shapes +1/2" <<<"$out"
