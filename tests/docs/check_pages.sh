@@ -29,13 +29,8 @@ timeout_s=60       # real time, for a Chromium that hangs
 
 die() { echo "check_pages: $*" >&2; exit 2; }
 
-chromium_binary() {
-  local c
-  for c in "${CHROMIUM:-}" chromium chromium-browser google-chrome; do
-    [ -n "$c" ] && command -v "$c" >/dev/null && { command -v "$c"; return 0; }
-  done
-  return 1
-}
+# shellcheck source=tests/docs/chromium.sh
+. "$(dirname "$self")/chromium.sh"
 
 # TeX a formula must not leave as text. Doxygen's commands: \f$ \f[ \f] \f{ \f}.
 raw_doxygen='\\f[][$}{]'
