@@ -45,6 +45,7 @@ using bp::test::ThrowsShapeErrorNaming;
 // of its mean, and the known mistakes it can compute from the test's own inputs.
 bp::test::Clues output_delta_clues(arma::uword samples) {
   bp::test::Clues clues;
+  clues.name = "dZ2";
   clues.equation = "the corrected (7): dZ2 = (P − Y)/N";
   clues.samples = samples;
   return clues;

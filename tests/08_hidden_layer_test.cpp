@@ -156,7 +156,7 @@ TEST(Eq10_InputGradient, IsTheWeightsNotThePostsZ2) {
   const arma::mat dZ = {{1.0, -1.0}};
   const arma::mat W = {{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}};
   const arma::mat dA = bp::input_gradient(dZ, W);
-  const std::string input = "for dZ = [1 -1], W = [1 2; 3 4; 5 6]";
+  const std::string input = "For dZ = [1 -1], W = [1 2; 3 4; 5 6]";
   ASSERT_EQ(dA.n_rows, 1u) << input << ": dA is 1×3, got " << bp::shape_of(dA);
   ASSERT_EQ(dA.n_cols, 3u) << input << ": dA is 1×3, got " << bp::shape_of(dA);
   EXPECT_TRUE(arma::approx_equal(dA, arma::mat{{-1.0, -1.0, -1.0}}, "absdiff", 1e-15))
@@ -216,7 +216,7 @@ TEST(Eq11_TanhBackward, IsElementWiseWorkedByHand) {
   const arma::mat dA = {{1.0, 2.0}, {3.0, 4.0}};
   const arma::mat A = {{0.0, 0.5}, {-0.5, 0.9}};
   const arma::mat dZ = bp::tanh_backward(dA, A);
-  const std::string input = "for dA = [1 2; 3 4], A = [0 0.5; -0.5 0.9]";
+  const std::string input = "For dA = [1 2; 3 4], A = [0 0.5; -0.5 0.9]";
   ASSERT_EQ(dZ.n_rows, 2u) << input << ": dZ is 2×2, got " << bp::shape_of(dZ);
   ASSERT_EQ(dZ.n_cols, 2u) << input << ": dZ is 2×2, got " << bp::shape_of(dZ);
   const arma::mat expected = {{1.0, 1.5}, {2.25, 0.76}};

@@ -135,8 +135,8 @@ Diagnosis diagnose(const arma::mat& learner, const arma::mat& trusted, const Clu
   // Known mistakes first: the test computed their results, of any shape.
   for (const Suspect& s : clues.suspects)
     if (agrees(learner, s.result, floor)) {
-      Diagnosis d = make(Mistake::Known, name + " equals what " + s.mistake + " gives. Re-read " +
-                                             s.reread + ".");
+      Diagnosis d = make(Mistake::Known, name + " is what this mistake gives: " + s.mistake +
+                                             ". Re-read " + s.reread + ".");
       d.suspect = s.mistake;
       return d;
     }
