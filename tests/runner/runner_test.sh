@@ -8,7 +8,8 @@
 #  2. with the reference version of 1.1 spliced into the learner's file, plus a narrowing
 #     conversion and an unused variable (warnings, never errors: the learner's build goes on
 #     and shows them with file:line), next points at 1.2, having relinked one executable (the
-#     chapter's test program) and remembered the verdict, and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
+#     chapter's test program) and remembered the verdict, list shows 1.1 done, 1.2 next and 2.1
+#     pending, and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
 #     restores the file exactly as shipped;
 #  3. bad arguments get exit code 2 and one line;
 #  4. a learner who solves every exercise (every reference file copied over the learner's)
@@ -77,6 +78,9 @@ relinked=$(find "$scratch/build/bin" -maxdepth 1 -type f -newer "$stamp" -printf
 only_ch01_test() { [ "$relinked" = "ch01_shapes_test " ] || { echo "  relinked: $relinked"; return 1; }; }
 check "a save in chapter 01 relinks one executable, the chapter's test program" only_ch01_test
 check "next remembers that 1.1 passes" grep -q '^1\.1 ' "$scratch/build/course/verdicts"
+out=$(cd "$scratch" && ./course list 2>&1)
+check "list shows 1.1 done, 1.2 next, 2.1 pending" \
+  grep -qzE '1\.1 +done .*1\.2 +next .*2\.1 +pending' <<<"$out"
 check "a learner's narrowing conversion is shown as a warning, with file and line" \
   contains "$out" "chapters/01_shapes/shapes.cpp:$((start + 1)):"
 check "a learner's unused variable is shown as a warning" contains "$out" "unused"
@@ -92,7 +96,8 @@ check "reset 1.1 restores the shipped file exactly" git -C "$scratch" diff --qui
 
 # 3. Bad arguments: exit 2, one line.
 for args in "bogus" "hint" "hint 1.x" "hint 99.1" "run" "run x" "run 99" "solution" \
-            "solution 9.9" "reset 1.1" "reset 1.1 --now" "next extra" "status extra"; do
+            "solution 9.9" "reset 1.1" "reset 1.1 --now" "next extra" "status extra" "list extra" \
+            "watch --often"; do
   # shellcheck disable=SC2086  # the words are the arguments
   check "./course $args: exit 2 and one line" one_line_exit_2 $args
 done
