@@ -78,9 +78,9 @@ relinked=$(find "$scratch/build/bin" -maxdepth 1 -type f -newer "$stamp" -printf
 only_ch01_test() { [ "$relinked" = "ch01_shapes_test " ] || { echo "  relinked: $relinked"; return 1; }; }
 check "a save in chapter 01 relinks one executable, the chapter's test program" only_ch01_test
 check "next remembers that 1.1 passes" grep -q '^1\.1 ' "$scratch/build/course/verdicts"
-out=$(cd "$scratch" && ./course list 2>&1)
+listed=$(cd "$scratch" && ./course list 2>&1)
 check "list shows 1.1 done, 1.2 next, 2.1 pending" \
-  grep -qzE '1\.1 +done .*1\.2 +next .*2\.1 +pending' <<<"$out"
+  grep -qzE '1\.1 +done .*1\.2 +next .*2\.1 +pending' <<<"$listed"
 check "a learner's narrowing conversion is shown as a warning, with file and line" \
   contains "$out" "chapters/01_shapes/shapes.cpp:$((start + 1)):"
 check "a learner's unused variable is shown as a warning" contains "$out" "unused"
