@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);
-    const std::filesystem::path figures = bp::output_dir(plots);
+    const std::filesystem::path figures =
+        bp::output_dir(plots, {"ch05_fd_error.csv", "ch05_fd_error.png"});
     bp::print_banner(
         "Chapter 05: finite differences",
         "central  (f(x+h) - f(x-h)) / 2h:  truncation error h^2 |f'''| / 6, falls as h^2\n"

@@ -67,6 +67,13 @@ int main(int argc, char** argv) {
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);
+    if (!markdown.empty()) {  // checked before the work, written after it
+      try {
+        bp::checked_output(markdown);
+      } catch (const bp::InputError& failure) {
+        throw bp::InputError(std::string("--markdown: ") + failure.what());
+      }
+    }
     bp::print_banner(
         "Chapter 11: the post's errata, each proven",
         "Every equation of the post, as printed and corrected, checked on the post's network:\n"

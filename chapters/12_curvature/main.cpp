@@ -209,7 +209,8 @@ int main(int argc, char** argv) {
                            fixed(8.0 * static_cast<double>(n) * static_cast<double>(n) / 1e9, 1) +
                            " GB; use it with --hidden " + std::to_string(kMaxFullHessianHidden) +
                            " or fewer");
-    const std::filesystem::path figures = bp::output_dir(plots);
+    const std::filesystem::path figures = bp::output_dir(
+        plots, {"ch12_spectrum.csv", "ch12_spectrum.png", "ch12_step_limit.csv", "ch12_step_limit.png"});
     bp::print_banner(
         "Chapter 12: curvature and the step-size limit",
         "H(θ) v = (∇J(θ + εv) - ∇J(θ - εv)) / 2ε, ε = " + sci(bp::kHessianStep, 0) +
