@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
   program.add_text("--plots", plots, "Folder for the figure and its data (default: figures/ "
                                      "beside the build's bin/)");
 
+  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 5·N·H + 64 MB", [&] {
+    return 8.0 * 5 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
+  });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);

@@ -208,6 +208,14 @@ int main(int argc, char** argv) {
                    "A network saved with --save, used instead of training: evaluated on the "
                    "data, its decision boundary redrawn");
 
+  // The training set's N rows, the 1000 held-out points and, with figures, the 200×200 grid of
+  // the decision boundary each pass through an N×H layer; training keeps about six such matrices.
+  program.set_memory_estimate(
+      {"--hidden", "--samples", "--no-plots"}, "8 bytes × H·(6·N + 2000 + 40000 unless --no-plots) + 64 MB",
+      [&] {
+        const double rows = 6.0 * samples + 2000.0 + (no_plots ? 0.0 : 40000.0);
+        return 8.0 * static_cast<double>(hidden) * rows + 64e6;
+      });
   return program.run(argc, argv, [&] {
     bp::print_banner(
         "Chapter 10: training on two moons",

@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
   program.add_text("--markdown", markdown,
                    "Also write the table as Markdown to this file, for the chapter's page");
 
+  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × (4·H² + 10·N·H) + 64 MB", [&] {
+    const double h = hidden;
+    return 8.0 * (4 * h * h + 10 * static_cast<double>(samples) * h) + 64e6;
+  });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);

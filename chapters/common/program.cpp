@@ -87,14 +87,29 @@ void Program::set_memory_estimate(std::vector<std::string> flags, std::string fo
   memory_flags_ = std::move(flags);
   memory_bytes_ = std::move(bytes);
   const MemoryLimit limit = memory_limit();
-  app_->footer("Memory: estimated before the program starts as " + formula +
-               " bytes; refused above " + bytes_text(limit.bytes) + " (" + limit.why + ").");
+  memory_help_ = "Memory: estimated before the program starts as " + formula +
+                 "; refused above " + bytes_text(limit.bytes) + " (" + limit.why + ").";
+  app_->footer(memory_help_ + (work_help_.empty() ? "" : "\n" + work_help_) + "\n");
+}
+
+void Program::set_work_estimate(std::vector<std::string> flags, std::string formula,
+                                std::function<double()> seconds) {
+  work_flags_ = std::move(flags);
+  work_seconds_ = std::move(seconds);
+  work_help_ = "Time: estimated before the program starts as " + formula + "; refused above " + std::to_string(static_cast<int>(kMaxWorkSeconds / 60)) +
+               " minutes.";
+  app_->footer((memory_help_.empty() ? "" : memory_help_ + "\n") + work_help_ + "\n");
 }
 
 std::string Program::flag_values(const std::vector<std::string>& flags) const {
   std::string out;
   for (const std::string& flag : flags) {
     const CLI::Option* option = app_->get_option(flag);
+    const auto known = allowed_.find(flag);
+    if (known != allowed_.end() && known->second.empty()) {  // a switch: named when given
+      if (option->count() > 0) out += (out.empty() ? "" : " ") + flag;
+      continue;
+    }
     const std::string value = option->count() > 0 ? option->results().front() : option->get_default_str();
     out += (out.empty() ? "" : " ") + flag + " " + value;
   }
@@ -102,6 +117,13 @@ std::string Program::flag_values(const std::vector<std::string>& flags) const {
 }
 
 namespace {
+
+/// `x` with one digit after the point.
+std::string fixed_text(double x) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1) << x;
+  return out.str();
+}
 
 /// Flushes standard output and says whether every write to it succeeded; if not, prints one
 /// line on stderr.
@@ -191,6 +213,15 @@ int Program::run(int argc, char** argv, const std::function<void()>& body) {
         throw InputError(flag_values(memory_flags_) + ": needs about " + bytes_text(need) +
                          " of memory, more than the limit of " + bytes_text(limit.bytes) + " (" +
                          limit.why + "); choose smaller sizes");
+    }
+    if (work_seconds_) {
+      const double need = work_seconds_();
+      if (!(need <= kMaxWorkSeconds))
+        throw InputError(flag_values(work_flags_) + ": would take about " +
+                         fixed_text(std::min(need, 1e15) / 60.0) +
+                         " minutes (estimated), more than the limit of " +
+                         std::to_string(static_cast<int>(kMaxWorkSeconds / 60)) +
+                         " minutes; choose smaller sizes");
     }
     body();
     return standard_output_written(name_) ? 0 : 1;

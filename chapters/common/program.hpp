@@ -71,6 +71,19 @@ class Program {
   void set_memory_estimate(std::vector<std::string> flags, std::string formula,
                            std::function<double()> bytes);
 
+  /**
+   * @brief Declares how long the program's work takes for its flags' values, where that grows
+   * faster than its memory (a gradient check of every parameter): run() refuses (exit code 2)
+   * an estimate above kMaxWorkSeconds, in one line naming the flags, the estimate and the limit.
+   * @param flags    the flags the estimate depends on
+   * @param formula  the estimate in words, for `--help` ("1.3 ns × 10·H²·N")
+   * @param seconds  the estimate, computed from the parsed flags: the measured cost of one unit
+   *                 of the program's work (on a 2-core machine of the course's kind) times the
+   *                 units the flags ask for
+   */
+  void set_work_estimate(std::vector<std::string> flags, std::string formula,
+                         std::function<double()> seconds);
+
   /// Parses the arguments, runs `body`, and turns every outcome into an exit code (0 done,
   /// 1 unexpected error, 2 bad input, 3 exercise not done), printing at most one line on stderr.
   /// Standard output is flushed and checked at the end: a failed write to it (a full disk,
@@ -91,9 +104,17 @@ class Program {
   std::string name_;
   std::vector<std::string> memory_flags_;
   std::function<double()> memory_bytes_;
+  std::string memory_help_;
+  std::vector<std::string> work_flags_;
+  std::function<double()> work_seconds_;
+  std::string work_help_;
   std::unique_ptr<CLI::App> app_;  // CLI11 is kept out of this header: it is slow to compile
   std::map<std::string, std::string> allowed_;  // flag -> what its value may be, for messages
 };
+
+/// The longest work a program's flags may ask for: ten minutes (estimated, see
+/// Program::set_work_estimate). Longer runs are a typo far more often than a wish.
+inline constexpr double kMaxWorkSeconds = 600.0;
 
 /// The most memory a program may ask for, and why it is that much.
 struct MemoryLimit {
