@@ -8,8 +8,8 @@
  *
  * - The temporary is anonymous where the filesystem allows it (Linux `O_TMPFILE`): it has no
  *   name until it is complete, synced to disk and linked in, so a program killed at any moment,
- *   even by SIGKILL, leaves nothing behind. Figures are anonymous temporaries too: gnuplot
- *   writes the PNG through the inherited descriptor (`/dev/fd/N`).
+ *   even by SIGKILL, leaves nothing behind. Figures too: gnuplot writes the PNG into a pipe,
+ *   and the program writes what it read, whole, as every other file.
  * - Otherwise, and for the instant between the link and the rename, the temporary is a hidden
  *   sibling `.name.tmp.<pid>`. SIGINT, SIGTERM and SIGHUP remove it before the program dies of
  *   the signal; only SIGKILL (or a power cut) in that window can leave it behind.
