@@ -52,8 +52,8 @@ class InputFile {
 /// (named pipe)"), from its st_mode.
 std::string file_kind(unsigned mode);
 
-/// `text` with every control character and byte that is not printable written as \xNN (a NUL,
-/// a newline), so that a message quoting it stays one whole line.
+/// `text` with every control character (bytes 0 to 31, and 127: a NUL, a newline) written as a
+/// backslash, x and two hex digits, so that a message quoting it stays one whole line.
 std::string printable(std::string_view text);
 
 /**

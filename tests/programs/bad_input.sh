@@ -31,6 +31,10 @@ loop=$scratch/a_loop; ln -s a_loop "$loop"
 devices=$scratch/devices; mkdir "$devices"
 for first in ch05_fd_error.csv ch10_loss.csv ch12_spectrum.csv; do ln -s /dev/null "$devices/$first"; done
 long=$scratch/$(printf 'x%.0s' $(seq 300))
+# Devices to write to, through links in the scratch folder: a program that wrongly replaced its
+# target would replace the link, never the device itself (the tests run as root).
+null=$scratch/null; ln -s /dev/null "$null"
+full=$scratch/full; ln -s /dev/full "$full"
 before=$(cd "$scratch" && find . | sort)
 passed=0; failed=0
 
@@ -126,7 +130,7 @@ while IFS='|' read -r who args pattern; do
   else
     [ "$who" = "$name" ] || continue
   fi
-  for placeholder in FILE:"$file" FIFO:"$fifo" LOOP:"$loop" DEVICES:"$devices" LONG:"$long" DIR:"$scratch"; do
+  for placeholder in FILE:"$file" NULL:"$null" FULL:"$full" FIFO:"$fifo" LOOP:"$loop" DEVICES:"$devices" LONG:"$long" DIR:"$scratch"; do
     key=@${placeholder%%:*}@; value=${placeholder#*:}
     args=${args//$key/$value}; pattern=${pattern//$key/$(literal "$value")}
   done
