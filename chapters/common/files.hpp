@@ -75,6 +75,16 @@ void write_whole(const std::filesystem::path& path, std::string_view bytes);
 std::filesystem::path output_dir(const std::string& dir, const std::vector<std::string>& files = {});
 
 /**
+ * @brief Writes `table` as CSV with a header line, whole or not at all.
+ * @param path    the file to write
+ * @param header  one name per column of `table`
+ * @param table   one row per line; numbers with 17 significant digits (they read back exactly)
+ * @throws InputError naming the file when it cannot be written.
+ */
+void write_csv(const std::filesystem::path& path, const std::vector<std::string>& header,
+               const arma::mat& table);
+
+/**
  * @brief A variable passed to a figure's gnuplot script: name = 'value' (a string in gnuplot).
  *
  * No name or text a user gives is ever interpreted by gnuplot or a shell: a file (`is_file`) is

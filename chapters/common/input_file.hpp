@@ -56,14 +56,4 @@ std::string file_kind(unsigned mode);
 /// backslash, x and two hex digits, so that a message quoting it stays one whole line.
 std::string printable(std::string_view text);
 
-/**
- * @brief Writes `table` as CSV with a header line, whole or not at all.
- * @param path    the file to write
- * @param header  one name per column of `table`
- * @param table   one row per line; numbers with 17 significant digits (they read back exactly)
- * @throws InputError naming the file when it cannot be written.
- */
-void write_csv(const std::filesystem::path& path, const std::vector<std::string>& header,
-               const arma::mat& table);
-
 }  // namespace bp
