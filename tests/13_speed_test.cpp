@@ -282,14 +282,15 @@ struct Batch {
   arma::mat Y;
 };
 
-/// Random parameters (biases non-zero) and a batch with K classes.
-Batch make_batch(arma::uword N, arma::uword H, arma::uword K, std::uint64_t seed) {
+/// Random parameters (biases non-zero) and a batch of N samples with D inputs and K classes.
+Batch make_batch(arma::uword N, arma::uword H, arma::uword K, std::uint64_t seed,
+                 arma::uword D = 2) {
   bp::Rng rng(seed);
   Batch b;
-  b.params = bp::init_params(H, seed, 2, K);
+  b.params = bp::init_params(H, seed, D, K);
   b.params.b1 = bp::normal_matrix(1, H, 0.3, rng);
   b.params.b2 = bp::normal_matrix(1, K, 0.3, rng);
-  b.X = bp::normal_matrix(N, 2, 1.0, rng);
+  b.X = bp::normal_matrix(N, D, 1.0, rng);
   std::uniform_int_distribution<arma::uword> cls(0, K - 1);
   arma::uvec labels(N);
   for (arma::uword n = 0; n < N; ++n) labels(n) = cls(rng);
@@ -347,6 +348,169 @@ TEST(Speed_Workspace_Blocks, EveryBlockSizeGivesTheSameGradients) {
     EXPECT_LE(relative_to_largest(ws.grads().db1, expected.db1), 1e-12) << "B = " << B;
     EXPECT_LE(relative_to_largest(ws.grads().dW2, expected.dW2), 1e-12) << "B = " << B;
     EXPECT_LE(relative_to_largest(ws.grads().db2, expected.db2), 1e-12) << "B = " << B;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workspace where its fast paths end: logits of ±1000, input widths other than 2, ties.
+
+/// max |a − b| ≤ 1e-12 max |b| (the header's bound), entry by entry finite; a block whose
+/// textbook value is exactly 0 must be exactly 0 (W2 = 0 makes dW1 and db1 zero in both).
+testing::AssertionResult CloseToTextbook(const std::string& name, const arma::mat& got,
+                                         const arma::mat& expected) {
+  if (got.n_rows != expected.n_rows || got.n_cols != expected.n_cols)
+    return testing::AssertionFailure() << name << " is " << got.n_rows << "×" << got.n_cols
+                                       << ", the textbook's " << expected.n_rows << "×"
+                                       << expected.n_cols;
+  if (!got.is_finite()) return testing::AssertionFailure() << name << " is not finite";
+  const double distance = arma::abs(got - expected).max();
+  const double scale = arma::abs(expected).max();
+  if (!(distance <= 1e-12 * scale))
+    return testing::AssertionFailure() << name << " is " << distance << " from the textbook's, "
+                                       << "whose largest entry is " << scale;
+  return testing::AssertionSuccess();
+}
+
+/// The workspace's loss, accuracy and four gradients on one batch against the textbook's
+/// (forward, backward, cross_entropy, predict and accuracy of chapters 03 to 10). The loss is
+/// the one bp::train_epoch and bp::evaluate report, cross_entropy(P, Y): where a true class's
+/// probability underflows to 0 it is +∞ in both (chapter 10's rule for a diverged step, which
+/// bp::train(workspace, …) must apply where bp::train does); elsewhere the two agree to 1e-12.
+testing::AssertionResult AgreesWithTextbook(bp::TrainingWorkspace& ws, const Batch& b) {
+  const bp::Cache cache = bp::forward(b.params, b.X);
+  const bp::Grads expected = bp::backward(b.params, cache, b.Y);
+  const double loss = bp::cross_entropy(cache.P, b.Y);
+  const double acc = bp::accuracy(bp::predict(cache.P), bp::predict(b.Y));
+  const bp::EpochResult r = ws.loss_and_gradients(b.params, b.X, b.Y);
+  const bp::Grads& g = ws.grads();
+  for (const auto& check : {CloseToTextbook("dW1", g.dW1, expected.dW1),
+                            CloseToTextbook("db1", g.db1, expected.db1),
+                            CloseToTextbook("dW2", g.dW2, expected.dW2),
+                            CloseToTextbook("db2", g.db2, expected.db2)})
+    if (!check) return check;
+  const bool same_loss =
+      std::isinf(loss) ? r.loss == loss : std::fabs(r.loss - loss) <= 1e-12 * loss;
+  if (!same_loss)
+    return testing::AssertionFailure() << "the loss is " << r.loss << ", the textbook's " << loss;
+  if (r.accuracy != acc)
+    return testing::AssertionFailure() << "the accuracy is " << r.accuracy << ", the textbook's "
+                                       << acc;
+  const double forward_only = ws.loss(b.params, b.X, b.Y);
+  if (!(forward_only == r.loss || std::fabs(forward_only - r.loss) <= 1e-12 * r.loss))
+    return testing::AssertionFailure() << "loss() gives " << forward_only
+                                       << ", loss_and_gradients() " << r.loss;
+  return testing::AssertionSuccess();
+}
+
+/// The same network with W2 and b2 scaled so that the largest |logit| of the batch is `largest`.
+Batch with_largest_logit(Batch b, double largest) {
+  const double now = arma::abs(bp::forward(b.params, b.X).Z2).max();
+  b.params.W2 *= largest / now;
+  b.params.b2 *= largest / now;
+  return b;
+}
+
+TEST(Speed_Workspace_ExtremeLogits, AsTextbookAtLogitsOfPlusMinus1000) {
+  // Logits up to ±1000: without the shift by the row's largest logit, e^z overflows to ∞ and P
+  // is ∞/∞ = NaN; with it, P − Y and every gradient are finite and exact. Random labels put
+  // about half the rows on the wrong side by hundreds: a true class's probability e^(−2000)
+  // underflows to 0, and the loss the textbook reports is +∞ — the workspace's must be too.
+  const Batch b = with_largest_logit(make_batch(200, 500, 2, 31), 1000.0);
+  const bp::Cache cache = bp::forward(b.params, b.X);
+  ASSERT_NEAR(arma::abs(cache.Z2).max(), 1000.0, 1e-9);
+  ASSERT_TRUE(std::isfinite(bp::cross_entropy_from_logits(cache.Z2, b.Y)))
+      << "the loss from the logits (log-sum-exp) is finite";
+  for (TanhKernel kernel : bp::available_tanh_kernels()) {
+    bp::TrainingWorkspace ws(kernel);
+    EXPECT_TRUE(AgreesWithTextbook(ws, b)) << bp::kernel_name(kernel);
+  }
+}
+
+TEST(Speed_Workspace_ExtremeLogits, FiniteLossAsTextbookWhereNoTrueClassUnderflowsAtPlusMinus1000) {
+  // The same logits, with labels that keep every true class within 100 of its row's largest
+  // logit: rows with a margin m ≥ 100 get their own class (they contribute ln(1 + e^(−m)), 0 in
+  // double), rows with m < 100 the other one (they contribute about m). No probability of a
+  // true class underflows, so the loss is finite: the textbook's, and the log-sum-exp loss of
+  // the logits. The paths differ by the rounding of e^(z − max) and of its logarithm, ~1e-16
+  // of each row's term (at most ~100): below 1e-12 of a loss asserted above 1e-2.
+  Batch b = with_largest_logit(make_batch(200, 500, 2, 31), 1000.0);
+  const bp::Cache cache = bp::forward(b.params, b.X);
+  const arma::uvec largest = bp::predict(cache.P);
+  const arma::vec margin = arma::abs(cache.Z2.col(1) - cache.Z2.col(0));
+  arma::uvec labels = largest;
+  for (arma::uword n = 0; n < labels.n_elem; ++n)
+    if (margin(n) < 100.0) labels(n) = 1 - largest(n);
+  b.Y = bp::one_hot(labels, 2);
+  ASSERT_GT(arma::accu(labels != largest), 0u) << "some rows are wrong by less than 100";
+  ASSERT_GT(arma::accu(labels == largest), 0u) << "some rows are right by 100 or more";
+  const double from_logits = bp::cross_entropy_from_logits(cache.Z2, b.Y);
+  ASSERT_GT(from_logits, 1e-2);
+  ASSERT_TRUE(std::isfinite(bp::cross_entropy(cache.P, b.Y)));
+  for (TanhKernel kernel : bp::available_tanh_kernels()) {
+    SCOPED_TRACE(bp::kernel_name(kernel));
+    bp::TrainingWorkspace ws(kernel);
+    EXPECT_TRUE(AgreesWithTextbook(ws, b));
+    const double loss = ws.loss(b.params, b.X, b.Y);
+    EXPECT_LE(std::fabs(loss - from_logits), 1e-12 * from_logits)
+        << loss << " against " << from_logits;
+  }
+}
+
+using Widths = std::tuple<arma::uword, arma::uword, arma::uword>;  // D, K, N
+
+class Speed_Workspace_Inputs : public testing::TestWithParam<Widths> {};
+
+TEST_P(Speed_Workspace_Inputs, AsTextbookForAnInputWidthOtherThanTwo) {
+  // The post's D = 2 has loops of its own; any other width takes the general ones: (1) adds
+  // X(:, d) W1(d, h) for d = 0 … D − 1 (W1(d, h) at d + D h), (16) sums X(:, d)ᵀ dZ1(:, h)
+  // into dW1(d, h). One input, three, five; two classes and three; one block, a partial one.
+  const auto [D, K, N] = GetParam();
+  const Batch b = make_batch(N, 40, K, 50 + D + K + N, D);
+  ASSERT_EQ(b.X.n_cols, D);
+  ASSERT_EQ(b.params.W1.n_rows, D);
+  for (TanhKernel kernel : bp::available_tanh_kernels()) {
+    bp::TrainingWorkspace ws(kernel);
+    EXPECT_TRUE(AgreesWithTextbook(ws, b)) << bp::kernel_name(kernel);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Widths, Speed_Workspace_Inputs,
+                         testing::Values(Widths{1, 2, 130}, Widths{3, 2, 130}, Widths{5, 3, 130},
+                                         Widths{3, 2, 1}));
+
+TEST(Speed_Workspace_Ties, ATieGoesToTheLowestClassAsInTextbookPredict) {
+  // W2 = 0: every row's logits are b2 exactly (0 times an activation adds 0), so classes with
+  // equal b2 have bit-for-bit equal probabilities in both paths. bp::predict gives a tie to the
+  // lowest class (arma::index_max); the workspace's accuracy must count the same class. The
+  // labels are unequal in number, so that the lowest and the highest tied class give different
+  // accuracies.
+  struct Case {
+    arma::rowvec b2;
+    std::vector<arma::uword> per_class;  // how many rows of each class, in order
+    double accuracy;                     // the textbook's, with the tie to the lowest class
+  };
+  const std::vector<Case> cases = {
+      {{0.25, 0.25}, {140, 60}, 0.7},              // both tied: class 0
+      {{-1.0, 0.5, 0.5}, {60, 40, 100}, 0.2},      // 1 and 2 tied above 0: class 1
+      {{0.1, 0.1, 0.1}, {30, 50, 120}, 0.15},      // all three tied: class 0
+  };
+  for (const Case& c : cases) {
+    const arma::uword K = c.b2.n_elem;
+    Batch b = make_batch(200, 30, K, 61);
+    b.params.W2.zeros();
+    b.params.b2 = c.b2;
+    arma::uvec labels(200);
+    arma::uword row = 0;
+    for (arma::uword k = 0; k < K; ++k)
+      for (arma::uword i = 0; i < c.per_class[k]; ++i) labels(row++) = k;
+    ASSERT_EQ(row, 200u);
+    b.Y = bp::one_hot(labels, K);
+    const bp::Cache cache = bp::forward(b.params, b.X);
+    ASSERT_EQ(bp::accuracy(bp::predict(cache.P), labels), c.accuracy) << "K = " << K;
+    for (TanhKernel kernel : bp::available_tanh_kernels()) {
+      bp::TrainingWorkspace ws(kernel);
+      EXPECT_TRUE(AgreesWithTextbook(ws, b)) << bp::kernel_name(kernel) << ", b2 = " << c.b2;
+    }
   }
 }
 
