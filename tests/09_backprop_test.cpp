@@ -436,6 +436,49 @@ TEST(Backprop_GradientCheck, OneWrongEntryIsFoundInItsBlock) {
   }
 }
 
+TEST(Backprop_GradientCheck, ReportsTheLargestErrorOfEachBlockWhereverItIs) {
+  // In each block of the post's network (H = 500), three entries wrong by different amounts:
+  // the entry of largest |gradient| that is neither the first nor the last — in W1 and b1 not
+  // of the last hidden unit either — is set to 0, a relative error of exactly 1 (its |g| is
+  // far above the floor); the first entry is scaled by 1.1 and the last by 1.01, relative
+  // errors 0.1/2.1 and 0.01/2.01 at most. The worst is 1, wherever the checker's loops put it:
+  // one that kept the last error it computed (of the block, or of the last hidden unit) or the
+  // first reports 0.05 or less. b2 has two entries: its first is set to 0, its last scaled.
+  const Example e = make_example(bp::test::posts_network(16));
+  const double floor = bp::test::gradient_floor(e.loss);
+  const bp::Grads right = bp::test::reference_backward(e.params, e.cache, e.Y);
+  // The index of the largest |entry| of `block` among first … last.
+  const auto largest_between = [](const arma::mat& block, arma::uword first, arma::uword last) {
+    const arma::vec entries = arma::vectorise(block);
+    return first + arma::index_max(arma::abs(entries.subvec(first, last)));
+  };
+  const arma::uword W1_end = right.dW1.n_elem - right.dW1.n_rows - 1;  // before the last unit
+  const arma::uword in_W1 = largest_between(right.dW1, 1, W1_end);
+  const arma::uword in_b1 = largest_between(right.db1, 1, right.db1.n_elem - 2);
+  const arma::uword in_W2 = largest_between(right.dW2, 1, right.dW2.n_elem - 2);
+  const arma::uword in_b2 = 0;
+  ASSERT_GT(std::abs(right.dW1(in_W1)), 10.0 * floor);
+  ASSERT_GT(std::abs(right.db1(in_b1)), 10.0 * floor);
+  ASSERT_GT(std::abs(right.dW2(in_W2)), 10.0 * floor);
+  ASSERT_GT(std::abs(right.db2(in_b2)), 10.0 * floor);
+  const auto wrong = [](arma::mat& block, arma::uword at) {
+    block(0) *= 1.1;
+    block(block.n_elem - 1) *= 1.01;
+    block(at) = 0.0;
+  };
+  const bp::GradientCheck errors = learner_check(changed([&](bp::Grads& g) {
+                                                   wrong(g.dW1, in_W1);
+                                                   wrong(g.db1, in_b1);
+                                                   wrong(g.dW2, in_W2);
+                                                   wrong(g.db2, in_b2);
+                                                 }),
+                                                 e);
+  EXPECT_DOUBLE_EQ(errors.W1, 1.0) << "dW1: the entry set to 0 is entry " << in_W1;
+  EXPECT_DOUBLE_EQ(errors.b1, 1.0) << "db1: the entry set to 0 is entry " << in_b1;
+  EXPECT_DOUBLE_EQ(errors.W2, 1.0) << "dW2: the entry set to 0 is entry " << in_W2;
+  EXPECT_DOUBLE_EQ(errors.b2, 1.0) << "db2: the entry set to 0 is its first";
+}
+
 TEST(Backprop_GradientCheck, ReportsEachPlantedBugInTheBlocksItCorrupts) {
   // Each planted bug through the learner's checker on the networks where every bug computes:
   // the blocks it makes wrong above 1e-3, the others within the tolerance.
