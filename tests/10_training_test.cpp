@@ -665,6 +665,47 @@ TEST(Training_Train, StopsAtAStepThatMakesAParameterNotFiniteAndKeepsTheNetworkB
   EXPECT_NE(words.find("diverged at epoch 0: its step made a parameter NaN or infinite"),
             std::string::npos) << words;
 }
+TEST(Training_Train, UndoesANonFiniteStepAtALaterEpochToTheNetworkBeforeIt) {
+  // train_loop with train_epoch as its step, made to fail at epoch 3 in each of its two ways: a
+  // loss that is NaN (measured, as always, before the step), and a step that leaves an infinite
+  // weight behind while its loss is finite. Either way the loop stops there and undoes that one
+  // step: the network is the one after three good epochs, bit for bit (computed again here by
+  // three calls of train_epoch from the same start) — not the start, and not the network after
+  // the bad step.
+  const Batch batch = small_batch(10, 2, 2, 37);
+  const bp::Params start = random_params(2, 5, 2, 38);
+  bp::Params after_three = start;
+  for (int e = 0; e < 3; ++e) bp::train_epoch(after_three, batch.X, batch.Y, 0.2, 0.01);
+  ASSERT_FALSE(SameNumbers(after_three, start));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const bool loss_is_nan : {true, false}) {
+    SCOPED_TRACE(loss_is_nan ? "the loss of epoch 3 is NaN" : "the step of epoch 3 is infinite");
+    bp::Params p = start;
+    arma::uword calls = 0;
+    const bp::EpochStep step = [&](bp::Params& q) {
+      bp::EpochResult r = bp::train_epoch(q, batch.X, batch.Y, 0.2, 0.01);
+      if (calls++ == 3) {
+        if (loss_is_nan)
+          r.loss = nan;
+        else
+          q.W2(0, 0) = inf;
+      }
+      return r;
+    };
+    const bp::Evaluation measure = [&](const bp::Params& q) {
+      return bp::evaluate(q, batch.X, batch.Y, 0.01);
+    };
+    const bp::History h = bp::train_loop(p, 10, step, measure);
+    EXPECT_EQ(calls, 4u) << "no step after the bad one";
+    EXPECT_TRUE(h.diverged);
+    EXPECT_EQ(h.step_not_finite, !loss_is_nan);
+    EXPECT_EQ(h.epochs_run, 3u);
+    ASSERT_EQ(h.loss.n_elem, 4u);
+    EXPECT_EQ(std::isnan(h.loss(3)), loss_is_nan);
+    EXPECT_TRUE(SameNumbers(p, after_three)) << "the network after three epochs";
+  }
+}
 // [train-test]
 
 // [figure-test]

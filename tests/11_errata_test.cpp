@@ -27,6 +27,7 @@
 #include <armadillo>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -700,6 +701,50 @@ TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
   EXPECT_EQ(broken.status(), "unresolved");
 }
 // [table-test]
+
+TEST(Errata_Table, StatusFollowsBothVerdictsForEveryPairOfKinds) {
+  // A row of a real table, given in turn every pair of verdicts: a definition, measured errors
+  // of 0, exactly kErrataTolerance (agrees: ≤), the next double above it, NaN (not a number is
+  // not agreement), a wrong shape, an undefined product. status() is "right" when the printed
+  // form agrees, otherwise "wrong" when the correction agrees, otherwise "unresolved".
+  const std::vector<bp::Erratum> table = bp::errata_table(bp::errata_example(5, 2, 3));
+  ASSERT_FALSE(table.empty());
+  using Kind = bp::ErrataVerdict::Kind;
+  const auto verdict = [](Kind kind, double error) {
+    bp::ErrataVerdict v;
+    v.kind = kind;
+    v.relative_error = error;
+    v.shape = "1×5";
+    return v;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double tolerance = bp::kErrataTolerance;
+  struct Case {
+    std::string name;
+    bp::ErrataVerdict verdict;
+    bool agrees;
+  };
+  const std::vector<Case> cases = {
+      {"defined", verdict(Kind::Defined, nan), true},
+      {"measured 0", verdict(Kind::Measured, 0.0), true},
+      {"measured at the tolerance", verdict(Kind::Measured, tolerance), true},
+      {"measured just above it", verdict(Kind::Measured, std::nextafter(tolerance, 1.0)), false},
+      {"measured NaN", verdict(Kind::Measured, nan), false},
+      {"wrong shape", verdict(Kind::WrongShape, 0.0), false},
+      {"undefined", verdict(Kind::Undefined, 0.0), false},
+  };
+  for (const Case& printed : cases) {
+    EXPECT_EQ(printed.verdict.agrees(), printed.agrees) << printed.name;
+    for (const Case& corrected : cases) {
+      bp::Erratum row = table.front();
+      row.as_printed = printed.verdict;
+      row.as_corrected = corrected.verdict;
+      const std::string want = printed.agrees ? "right" : corrected.agrees ? "wrong" : "unresolved";
+      EXPECT_EQ(row.status(), want) << "printed " << printed.name << ", corrected "
+                                    << corrected.name;
+    }
+  }
+}
 
 TEST(Errata_Table, OnABatchThePrintedEq15HasOneRowPerSample) {
   // With N = 4 the post's forms read with X for x: (15), y − ŷ, becomes 4×2 where ∂L/∂b2 is 1×2.

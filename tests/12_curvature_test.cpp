@@ -360,6 +360,67 @@ TEST(Curvature_PowerIteration, FindsTheLargestMagnitudeEvenWhenNegative) {
   EXPECT_NEAR(result.eigenvalue, -5.0, 1e-9);
 }
 
+TEST(Curvature_PowerIteration, StopsAtTheFirstProductWithinTheToleranceWhateverTheScaleOrSign) {
+  // The rule ‖A v − λ v‖ ≤ tolerance·|λ| is relative, and takes |λ|. Multiplying A by −1, 2^300
+  // or 2^−300 is exact, and so is every step after it (each w, λ and ‖w‖ is the same up to the
+  // factor, v the same up to sign): the iteration must stop after the same number of products,
+  // k, with λ multiplied by the factor (to a few rounding errors of λ, 1e-14 relative, though in
+  // exact arithmetic the factor is exact too). The dominant eigenvalue is negative, −8. Stopped
+  // one product earlier, the residual of what it returns is still above the tolerance: k is the
+  // first product that passes, and the λ and v it returns are the pair that passed.
+  const Quadratic q = make_quadratic({-8.0, 6.0, 3.0, 1.0, 0.5}, 50);
+  const double tolerance = 1e-8;
+  const bp::PowerIteration first = bp::power_iteration(q.multiply(), 5, 51, 1000, tolerance);
+  ASSERT_EQ(first.eigenvector.n_elem, 5u);
+  const auto residual = [&q](const bp::PowerIteration& r) {
+    return arma::norm(q.A * r.eigenvector - r.eigenvalue * r.eigenvector);
+  };
+  EXPECT_TRUE(first.converged);
+  EXPECT_NEAR(first.eigenvalue, -8.0, 1e-6);
+  const arma::uword k = first.iterations;
+  ASSERT_GT(k, 10u) << "the error shrinks by 6/8 per product: 1e-8 takes about 65";
+  ASSERT_LT(k, 1000u);
+  EXPECT_LE(residual(first), tolerance * std::abs(first.eigenvalue));
+
+  const bp::PowerIteration earlier = bp::power_iteration(q.multiply(), 5, 51, k - 1, tolerance);
+  EXPECT_FALSE(earlier.converged);
+  EXPECT_EQ(earlier.iterations, k - 1);
+  EXPECT_GT(residual(earlier), tolerance * std::abs(earlier.eigenvalue))
+      << "one product earlier, the residual is not yet within the tolerance";
+
+  for (const double factor : {-1.0, std::ldexp(1.0, 300), std::ldexp(1.0, -300)}) {
+    const arma::mat A = factor * q.A;
+    const bp::LinearMap multiply = [&A](const arma::vec& v) { return arma::vec(A * v); };
+    const bp::PowerIteration scaled = bp::power_iteration(multiply, 5, 51, 1000, tolerance);
+    EXPECT_TRUE(scaled.converged) << "A times " << factor;
+    EXPECT_EQ(scaled.iterations, k) << "A times " << factor;
+    EXPECT_NEAR(scaled.eigenvalue / factor, first.eigenvalue, 1e-14 * 8.0) << "A times " << factor;
+  }
+}
+
+TEST(Curvature_PowerIteration, ReturnsTheRayleighQuotientOfItsVectorEvenBeforeConverging) {
+  // Stopped after 1, 2, 3 and 5 products, far from convergence (eigenvalues 5, 4.5, …: the
+  // error shrinks by 0.9 per product), the result is still a unit vector v and λ = vᵀ A v, the
+  // Rayleigh quotient of that same v. For a v that is not an eigenvector, ‖A v‖ > |vᵀ A v|
+  // (Cauchy–Schwarz, asserted here by 1e-3 or more), and the quotient of another vector (the
+  // next one, or the one before) differs too. λ and vᵀ A v are the same sums of the same
+  // products: they may differ by a few rounding errors of a 6-term dot product of entries up
+  // to 5, hence 1e-14.
+  const Quadratic q = make_quadratic({5.0, 4.5, -4.0, 2.0, 1.0, 0.5}, 52);
+  for (const arma::uword products : {1u, 2u, 3u, 5u}) {
+    const bp::PowerIteration r = bp::power_iteration(q.multiply(), 6, 53, products, 1e-12);
+    ASSERT_EQ(r.eigenvector.n_elem, 6u);
+    EXPECT_FALSE(r.converged) << products << " products";
+    EXPECT_EQ(r.iterations, products);
+    EXPECT_NEAR(arma::norm(r.eigenvector), 1.0, 1e-15) << products << " products";
+    const arma::vec Av = q.A * r.eigenvector;
+    const double rayleigh = arma::dot(r.eigenvector, Av);
+    ASSERT_GT(arma::norm(Av) - std::abs(rayleigh), 1e-3)
+        << products << " products: v is still far from an eigenvector";
+    EXPECT_NEAR(r.eigenvalue, rayleigh, 1e-14) << products << " products";
+  }
+}
+
 TEST(Curvature_PowerIteration, AgreesWithEigSymOnANetworksHessian) {
   // The network's trusted Hessian, symmetrised, through LAPACK's eig_sym: the eigenvalue of
   // largest magnitude. Power iteration on that matrix must agree to 1e-8 relative; on the
