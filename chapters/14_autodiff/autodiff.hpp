@@ -415,10 +415,16 @@ inline Var scale(Tape& tape, Var A, double c) {
 
 /// The post's network recorded on a tape: the tape and the Var of each named value.
 struct PostsTape {
-  Tape tape;
-  Var X, W1, b1, W2, b2;  ///< the leaves: N×D, D×H, 1×H, H×K, 1×K
-  Var Z1, A1, Z2;         ///< N×H, N×H, N×K
-  Var L;                  ///< 1×1 the mean cross-entropy
+  Tape tape;  ///< the 11 nodes
+  Var X;      ///< leaf, N×D  the batch
+  Var W1;     ///< leaf, D×H
+  Var b1;     ///< leaf, 1×H
+  Var W2;     ///< leaf, H×K
+  Var b2;     ///< leaf, 1×K
+  Var Z1;     ///< N×H  X W1 + 1 b1, eq. (1)
+  Var A1;     ///< N×H  tanh(Z1), eq. (2)
+  Var Z2;     ///< N×K  A1 W2 + 1 b2, eq. (3)
+  Var L;      ///< 1×1  the mean cross-entropy of softmax(Z2), eqs. (4), (5) corrected
 };
 
 /**
@@ -466,6 +472,8 @@ struct Layer {
  * @brief A network of any widths, e.g. {2, 64, 64, 2}: W_l ~ N(0, 1/fan_in) (chapter 03's
  * initialisation), b_l = 0, drawn layer by layer from `seed`.
  * @param widths  D, the hidden widths, K: at least two numbers, each ≥ 1
+ * @param seed    the seed of the draws (the same seed, the same network)
+ * @return one Layer per pair of neighbouring widths
  * @throws ShapeError when there are fewer than two widths or one is 0.
  */
 inline std::vector<Layer> init_layers(const std::vector<arma::uword>& widths, std::uint64_t seed) {
@@ -485,7 +493,7 @@ inline std::vector<Layer> init_layers(const std::vector<arma::uword>& widths, st
 
 /// A deeper network recorded on a tape: the tape, each layer's W and b, the loss.
 struct LayersTape {
-  Tape tape;
+  Tape tape;           ///< 2 leaves and 2 or 3 operations per layer, the loss, the penalty
   std::vector<Var> W;  ///< W[l]: fan_in×fan_out
   std::vector<Var> b;  ///< b[l]: 1×fan_out
   Var logits;          ///< N×K  the last layer's output
