@@ -182,14 +182,15 @@ struct Tape {
    * its shape), one edge from each parent to its child labelled with the shape that flows.
    *
    * Nodes are named for what they are — a leaf by its name ("W1"), an operation by its kind and
-   * index ("matmul2") — so the graph of the same computation always has the same names.
+   * index ("matmul5") — so the graph of the same computation always has the same names. Drawn
+   * top to bottom, scaled down to at most 7×9 inches (a page's width).
    * @param title  the graph's label
    */
   std::string to_dot(const std::string& title) const {
     std::ostringstream out;
     out << "digraph tape {\n"
-        << "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, label=\"" << title
-        << "\", labelloc=t];\n"
+        << "  graph [rankdir=TB, size=\"7,9\", fontname=\"Helvetica\", fontsize=12, label=\""
+        << title << "\", labelloc=t];\n"
         << "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];\n"
         << "  edge [fontname=\"Helvetica\", fontsize=10];\n";
     for (std::size_t i = 0; i < nodes.size(); ++i) {
