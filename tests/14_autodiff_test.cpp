@@ -71,8 +71,7 @@ testing::AssertionResult VjpMatchesCentralDifferences(const MatFn& F, const arma
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     const arma::mat U = random_matrix(out.n_rows, out.n_cols, 100 + seed);
     const auto inner = [&F, &U](const arma::mat& x) { return arma::accu(U % F(x)); };
-    testing::AssertionResult r =
-        bp::test::MatchesCentralDifferences(inner, X, vjp(U), what);
+    testing::AssertionResult r = bp::test::MatchesCentralDifferences(inner, X, vjp(U), what);
     if (!r) return r << " (U number " << seed << ")";
   }
   return testing::AssertionSuccess();
@@ -95,9 +94,9 @@ testing::AssertionResult PassesTheDotProductTest(const MatFn& F, const arma::mat
     const double jtu = arma::accu(back % V);
     const double error = bp::test::relative_error(jv, jtu);
     if (error > bp::test::kTolerance)
-      return testing::AssertionFailure() << what << ": ⟨U, J V⟩ = " << jv << " but ⟨Jᵀ U, V⟩ = "
-                                         << jtu << " (relative error " << error << ", pair "
-                                         << seed << ")";
+      return testing::AssertionFailure()
+             << what << ": ⟨U, J V⟩ = " << jv << " but ⟨Jᵀ U, V⟩ = " << jtu << " (relative error "
+             << error << ", pair " << seed << ")";
   }
   return testing::AssertionSuccess();
 }
@@ -116,8 +115,8 @@ testing::AssertionResult IsTheAdjoint(const MatFn& F, const MatFn& vjp, arma::uw
     const double lhs = arma::accu(U % FV);
     const double rhs = arma::accu(back % V);
     if (std::abs(lhs - rhs) > 1e-12 * std::max(1.0, std::abs(lhs)))
-      return testing::AssertionFailure() << what << ": ⟨U, F V⟩ = " << lhs << " but ⟨Fᵀ U, V⟩ = "
-                                         << rhs << " (pair " << seed << ")";
+      return testing::AssertionFailure() << what << ": ⟨U, F V⟩ = " << lhs
+                                         << " but ⟨Fᵀ U, V⟩ = " << rhs << " (pair " << seed << ")";
   }
   return testing::AssertionSuccess();
 }
@@ -175,7 +174,10 @@ TEST(Autodiff_MatmulVjp, RejectsADCOfAnotherShape) {
 TEST(Autodiff_MatmulVjp, DAMatchesCentralDifferencesAndTheDotProductTest) {
   const arma::mat A = random_matrix(5, 3, 1), B = random_matrix(3, 4, 2);
   const MatFn vjp = [&](const arma::mat& U) { return bp::matmul_vjp(A, B, U).dA; };
-  const MatFn F = [&](const arma::mat& a) { arma::mat C = a * B; return C; };
+  const MatFn F = [&](const arma::mat& a) {
+    arma::mat C = a * B;
+    return C;
+  };
   EXPECT_TRUE(VjpIsRight(F, A, vjp, "dA"));
   EXPECT_TRUE(IsTheAdjoint(F, vjp, 5, 3, "dA"));
 }
@@ -183,7 +185,10 @@ TEST(Autodiff_MatmulVjp, DAMatchesCentralDifferencesAndTheDotProductTest) {
 TEST(Autodiff_MatmulVjp, DBMatchesCentralDifferencesAndTheDotProductTest) {
   const arma::mat A = random_matrix(5, 3, 1), B = random_matrix(3, 4, 2);
   const MatFn vjp = [&](const arma::mat& U) { return bp::matmul_vjp(A, B, U).dB; };
-  const MatFn F = [&](const arma::mat& b) { arma::mat C = A * b; return C; };
+  const MatFn F = [&](const arma::mat& b) {
+    arma::mat C = A * b;
+    return C;
+  };
   EXPECT_TRUE(VjpIsRight(F, B, vjp, "dB"));
   EXPECT_TRUE(IsTheAdjoint(F, vjp, 3, 4, "dB"));
 }
@@ -193,13 +198,29 @@ TEST(Autodiff_MatmulVjp, AMissingTransposeIsCaught) {
   // (4×4) so that the wrong products multiply and give numbers to catch.
   const arma::mat A = random_matrix(4, 4, 5), B = random_matrix(4, 4, 6);
   const MatFn vjp_A = [&](const arma::mat& U) { return bp::matmul_vjp(A, B, U).dA; };
-  const MatFn F_A = [&](const arma::mat& a) { arma::mat C = a * B; return C; };
+  const MatFn F_A = [&](const arma::mat& a) {
+    arma::mat C = a * B;
+    return C;
+  };
   ASSERT_TRUE(VjpIsRight(F_A, A, vjp_A, "dA"));
-  EXPECT_TRUE(IsCaughtByBothChecks(F_A, A, [&](const arma::mat& U) { arma::mat d = U * B; return d; },
-                                   "dA = dC B"));
-  const MatFn F_B = [&](const arma::mat& b) { arma::mat C = A * b; return C; };
-  EXPECT_TRUE(IsCaughtByBothChecks(F_B, B, [&](const arma::mat& U) { arma::mat d = A * U; return d; },
-                                   "dB = A dC"));
+  EXPECT_TRUE(IsCaughtByBothChecks(
+      F_A, A,
+      [&](const arma::mat& U) {
+        arma::mat d = U * B;
+        return d;
+      },
+      "dA = dC B"));
+  const MatFn F_B = [&](const arma::mat& b) {
+    arma::mat C = A * b;
+    return C;
+  };
+  EXPECT_TRUE(IsCaughtByBothChecks(
+      F_B, B,
+      [&](const arma::mat& U) {
+        arma::mat d = A * U;
+        return d;
+      },
+      "dB = A dC"));
 }
 // [matmul-vjp-test]
 
@@ -220,7 +241,11 @@ TEST(Autodiff_AddRowVjp, DAMatchesCentralDifferencesAndTheDotProductTest) {
   const arma::mat A = random_matrix(6, 4, 1);
   const arma::rowvec b = random_matrix(1, 4, 2);
   const MatFn vjp = [](const arma::mat& U) { return bp::add_row_vjp(U).dA; };
-  const MatFn F = [&](const arma::mat& a) { arma::mat C = a; C.each_row() += b; return C; };
+  const MatFn F = [&](const arma::mat& a) {
+    arma::mat C = a;
+    C.each_row() += b;
+    return C;
+  };
   EXPECT_TRUE(VjpIsRight(F, A, vjp, "dA"));
 }
 
@@ -256,9 +281,10 @@ TEST(Autodiff_AddRowVjp, ABroadcastNotSummedIsCaught) {
   };
   const MatFn vjp = [](const arma::mat& U) { return arma::mat(bp::add_row_vjp(U).db); };
   ASSERT_TRUE(VjpIsRight(F, b, vjp, "db"));
-  EXPECT_TRUE(IsCaughtByBothChecks(F, b, [](const arma::mat& U) { return arma::mat(U.row(0)); },
-                                   "db = the first row of dC"));
-  EXPECT_TRUE(IsCaughtByBothChecks(F, b, [](const arma::mat& U) { return U; }, "db = dC"));
+  EXPECT_TRUE(IsCaughtByBothChecks(
+      F, b, [](const arma::mat& U) { return arma::mat(U.row(0)); }, "db = the first row of dC"));
+  EXPECT_TRUE(IsCaughtByBothChecks(
+      F, b, [](const arma::mat& U) { return U; }, "db = dC"));
 }
 // [add-row-vjp-test]
 
@@ -284,7 +310,10 @@ TEST(Autodiff_TanhVjp, MatchesCentralDifferencesAndTheDotProductTest) {
   // Z of size up to ~3, where tanh is far from linear; the VJP gets tanh's output, as the
   // node keeps it.
   const arma::mat Z = 1.5 * random_matrix(5, 7, 1);
-  const MatFn F = [](const arma::mat& z) { arma::mat A = arma::tanh(z); return A; };
+  const MatFn F = [](const arma::mat& z) {
+    arma::mat A = arma::tanh(z);
+    return A;
+  };
   const MatFn vjp = [&](const arma::mat& U) { return bp::tanh_elementwise_vjp(arma::tanh(Z), U); };
   EXPECT_TRUE(VjpIsRight(F, Z, vjp, "dZ"));
 }
@@ -292,11 +321,18 @@ TEST(Autodiff_TanhVjp, MatchesCentralDifferencesAndTheDotProductTest) {
 TEST(Autodiff_TanhVjp, TanhPrimeFromZInsteadOfAIsCaught) {
   // dZ = dA ⊙ (1 − Z²): the derivative's formula applied to the input the node does not keep.
   const arma::mat Z = 1.5 * random_matrix(5, 7, 1);
-  const MatFn F = [](const arma::mat& z) { arma::mat A = arma::tanh(z); return A; };
+  const MatFn F = [](const arma::mat& z) {
+    arma::mat A = arma::tanh(z);
+    return A;
+  };
   const MatFn vjp = [&](const arma::mat& U) { return bp::tanh_elementwise_vjp(arma::tanh(Z), U); };
   ASSERT_TRUE(VjpIsRight(F, Z, vjp, "dZ"));
   EXPECT_TRUE(IsCaughtByBothChecks(
-      F, Z, [&](const arma::mat& U) { arma::mat d = U % (1.0 - arma::square(Z)); return d; },
+      F, Z,
+      [&](const arma::mat& U) {
+        arma::mat d = U % (1.0 - arma::square(Z));
+        return d;
+      },
       "dZ = dA ⊙ (1 − Z²)"));
 }
 // [tanh-vjp-test]
@@ -321,8 +357,8 @@ TEST(Autodiff_SoftmaxCrossEntropyVjp, RejectsShapesThatDoNotMatch) {
   const Example e = make_example(bp::test::small_networks()[2]);
   (void)bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 1.0);  // a valid call first
   EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming(
-      [&] { (void)bp::softmax_cross_entropy_vjp(e.cache.P, e.Y.t(), 1.0); },
-      bp::shape_of(e.Y), bp::shape_of(arma::mat(e.Y.t()))));
+      [&] { (void)bp::softmax_cross_entropy_vjp(e.cache.P, e.Y.t(), 1.0); }, bp::shape_of(e.Y),
+      bp::shape_of(arma::mat(e.Y.t()))));
 }
 
 TEST(Autodiff_SoftmaxCrossEntropyVjp, MatchesCentralDifferencesAndTheDotProductTest) {
@@ -342,8 +378,8 @@ TEST(Autodiff_SoftmaxCrossEntropyVjp, IsLinearInDL) {
   // The VJP of 3L is 3 times that of L, and dL = 0 passes nothing.
   const Example e = make_example(bp::test::posts_network(16));
   const arma::mat one = bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 1.0);
-  EXPECT_TRUE(bp::test::AgreesToRounding(bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 3.0),
-                                         3.0 * one));
+  EXPECT_TRUE(
+      bp::test::AgreesToRounding(bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 3.0), 3.0 * one));
   EXPECT_EQ(arma::abs(bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 0.0)).max(), 0.0);
   EXPECT_TRUE(bp::test::AgreesToRounding(one, bp::test::reference_output_delta(e.cache.P, e.Y)));
 }
@@ -355,19 +391,20 @@ TEST(Autodiff_SoftmaxCrossEntropyVjp, AMissingOneOverNAndThePostsSignAreCaught) 
     return bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, U(0, 0));
   };
   ASSERT_TRUE(VjpIsRight(loss_of_logits(e.Y), e.cache.Z2, vjp, "dZ2"));
-  EXPECT_TRUE(IsCaughtByBothChecks(loss_of_logits(e.Y), e.cache.Z2,
-                                   [&](const arma::mat& U) {
-                                     arma::mat d = U(0, 0) * (e.cache.P - e.Y);
-                                     return d;
-                                   },
-                                   "dZ = dL (P − Y)"));
-  EXPECT_TRUE(IsCaughtByBothChecks(loss_of_logits(e.Y), e.cache.Z2,
-                                   [&](const arma::mat& U) {
-                                     arma::mat d = U(0, 0) * (e.Y - e.cache.P) /
-                                                   static_cast<double>(e.Y.n_rows);
-                                     return d;
-                                   },
-                                   "dZ = dL (Y − P)/N"));
+  EXPECT_TRUE(IsCaughtByBothChecks(
+      loss_of_logits(e.Y), e.cache.Z2,
+      [&](const arma::mat& U) {
+        arma::mat d = U(0, 0) * (e.cache.P - e.Y);
+        return d;
+      },
+      "dZ = dL (P − Y)"));
+  EXPECT_TRUE(IsCaughtByBothChecks(
+      loss_of_logits(e.Y), e.cache.Z2,
+      [&](const arma::mat& U) {
+        arma::mat d = U(0, 0) * (e.Y - e.cache.P) / static_cast<double>(e.Y.n_rows);
+        return d;
+      },
+      "dZ = dL (Y − P)/N"));
 }
 // [softmax-ce-vjp-test]
 
@@ -384,8 +421,8 @@ double relative_difference(const arma::mat& a, const arma::mat& b) {
 testing::AssertionResult AgreesTo1e13(const arma::mat& a, const arma::mat& b,
                                       const std::string& what) {
   if (arma::size(a) != arma::size(b))
-    return testing::AssertionFailure() << what << ": " << bp::shape_of(a) << " against "
-                                       << bp::shape_of(b);
+    return testing::AssertionFailure()
+           << what << ": " << bp::shape_of(a) << " against " << bp::shape_of(b);
   const double d = relative_difference(a, b);
   if (d <= 1e-13) return testing::AssertionSuccess() << what << ": " << d;
   return testing::AssertionFailure() << what << ": the tape and chapter 09 differ by " << d
@@ -428,8 +465,7 @@ TEST(Autodiff_Backward, AValueUsedTwiceReceivesBothContributions) {
   {
     bp::Tape tape;
     const bp::Var X = tape.leaf("x", x);
-    const bp::Var L =
-        bp::sum_all(tape, bp::multiply_elementwise(tape, bp::scale(tape, X, 3.0), X));
+    const bp::Var L = bp::sum_all(tape, bp::multiply_elementwise(tape, bp::scale(tape, X, 3.0), X));
     tape.backward(L);
     EXPECT_TRUE(arma::approx_equal(tape.grad(X), 6.0 * x, "reldiff", 1e-15)) << "(3x) ⊙ x";
   }
@@ -508,12 +544,12 @@ TEST(Autodiff_PostsNetwork, EqualsChapter09sBackwardOnEveryBlock) {
     EXPECT_TRUE(AgreesTo1e13(p.tape.grad(p.Z2), dZ2, "dZ2")) << net.name();
     EXPECT_TRUE(AgreesTo1e13(p.tape.grad(p.A1), hidden.dA1, "dA1")) << net.name();
     EXPECT_TRUE(AgreesTo1e13(p.tape.grad(p.Z1), hidden.dZ1, "dZ1")) << net.name();
-    RecordProperty(std::string("largest_difference_") + std::to_string(net.samples) + "_" +
-                       std::to_string(net.hidden),
-                   std::to_string(std::max({relative_difference(tape.dW1, hand.dW1),
-                                            relative_difference(tape.db1, hand.db1),
-                                            relative_difference(tape.dW2, hand.dW2),
-                                            relative_difference(tape.db2, hand.db2)})));
+    RecordProperty(
+        std::string("largest_difference_") + std::to_string(net.samples) + "_" +
+            std::to_string(net.hidden),
+        std::to_string(std::max(
+            {relative_difference(tape.dW1, hand.dW1), relative_difference(tape.db1, hand.db1),
+             relative_difference(tape.dW2, hand.dW2), relative_difference(tape.db2, hand.db2)})));
   }
 }
 
@@ -615,8 +651,8 @@ TEST(Autodiff_DeeperNetwork, EveryGradientMatchesCentralDifferences) {
       };
       const std::string at = std::string(" of layer ") + std::to_string(l + 1) + " of " +
                              std::to_string(d.layers.size());
-      EXPECT_TRUE(bp::test::MatchesCentralDifferences(loss_of_W, d.layers[l].W,
-                                                      t.tape.grad(t.W[l]), "dW" + at));
+      EXPECT_TRUE(bp::test::MatchesCentralDifferences(loss_of_W, d.layers[l].W, t.tape.grad(t.W[l]),
+                                                      "dW" + at));
       EXPECT_TRUE(bp::test::MatchesCentralDifferences(loss_of_b, arma::mat(d.layers[l].b),
                                                       t.tape.grad(t.b[l]), "db" + at));
     }
@@ -648,8 +684,8 @@ TEST(Autodiff_DeeperNetwork, TheL2PenaltyAddsMuW) {
   for (std::size_t l = 0; l < d.layers.size(); ++l) {
     EXPECT_TRUE(bp::test::AgreesToRounding(decayed.tape.grad(decayed.W[l]),
                                            plain.tape.grad(plain.W[l]) + mu * d.layers[l].W));
-    EXPECT_TRUE(bp::test::AgreesToRounding(decayed.tape.grad(decayed.b[l]),
-                                           plain.tape.grad(plain.b[l])));
+    EXPECT_TRUE(
+        bp::test::AgreesToRounding(decayed.tape.grad(decayed.b[l]), plain.tape.grad(plain.b[l])));
   }
 }
 // [deeper-network-test]
@@ -667,8 +703,8 @@ testing::AssertionResult CaughtInItsBlocks(const bp::GradientCheck& errors,
   if (ok(errors.W1, corrupts.W1) && ok(errors.b1, corrupts.b1) && ok(errors.W2, corrupts.W2) &&
       ok(errors.b2, corrupts.b2))
     return testing::AssertionSuccess();
-  return testing::AssertionFailure() << "worst relative error per block "
-                                     << bp::test::describe(errors);
+  return testing::AssertionFailure()
+         << "worst relative error per block " << bp::test::describe(errors);
 }
 
 /// One planted VJP: the node it replaces (found in a recorded PostsTape), the VJP with the
@@ -686,9 +722,7 @@ std::vector<PlantedVjp> planted_vjps() {
        [](const bp::PostsTape& p) { return bp::Var{p.tape.at(p.Z2).parents[0]}; },
        [](const bp::PostsTape& p, const arma::mat&) -> bp::Vjp {
          const arma::mat A = p.tape.value(p.A1), B = p.tape.value(p.W2);
-         return [A, B](const arma::mat& dC) {
-           return std::vector<arma::mat>{dC * B, A.t() * dC};
-         };
+         return [A, B](const arma::mat& dC) { return std::vector<arma::mat>{dC * B, A.t() * dC}; };
        },
        {true, true, false, false}},
       {"add_row b2: db = the first row of dC (not summed over the rows)",
@@ -716,9 +750,7 @@ std::vector<PlantedVjp> planted_vjps() {
        [](const bp::PostsTape& p) { return p.L; },
        [](const bp::PostsTape& p, const arma::mat& Y) -> bp::Vjp {
          const arma::mat P = bp::test::reference_softmax(p.tape.value(p.Z2));
-         return [P, Y](const arma::mat& dL) {
-           return std::vector<arma::mat>{dL(0, 0) * (P - Y)};
-         };
+         return [P, Y](const arma::mat& dL) { return std::vector<arma::mat>{dL(0, 0) * (P - Y)}; };
        },
        {true, true, true, true}},
   };
@@ -730,8 +762,7 @@ TEST(Autodiff_PlantedBugs, EachIsCaughtInTheBlocksBelowItsNode) {
     const Example e = make_example(net);
     bp::PostsTape right = bp::record_posts_network(e.params, e.X, e.Y);
     right.tape.backward(right.L);
-    ASSERT_LE(bp::test::check_every_entry(bp::tape_grads(right), e).worst(),
-              bp::test::kTolerance)
+    ASSERT_LE(bp::test::check_every_entry(bp::tape_grads(right), e).worst(), bp::test::kTolerance)
         << "the tape itself, on " << net.name();
     for (const PlantedVjp& bug : planted_vjps()) {
       bp::PostsTape p = bp::record_posts_network(e.params, e.X, e.Y);

@@ -63,8 +63,8 @@ testing::AssertionResult VjpIsRight(const MatFn& F, const arma::mat& X, const Ma
     const double jv = bp::test::numerical_directional(F, X, V, U);
     const double jtu = arma::accu(vjp(U) % V);
     if (bp::test::relative_error(jv, jtu) > bp::test::kTolerance)
-      return testing::AssertionFailure() << what << ": ⟨U, J V⟩ = " << jv << ", ⟨Jᵀ U, V⟩ = "
-                                         << jtu;
+      return testing::AssertionFailure()
+             << what << ": ⟨U, J V⟩ = " << jv << ", ⟨Jᵀ U, V⟩ = " << jtu;
   }
   return testing::AssertionSuccess();
 }
@@ -77,17 +77,20 @@ TEST(AutodiffGiven_Operations, ForwardValuesAreTheMatrixExpressions) {
   const arma::mat A = random_matrix(3, 4, 1), B = random_matrix(3, 4, 2);
   bp::Tape t;
   const bp::Var a = t.leaf("A", A), b = t.leaf("B", B);
-  EXPECT_TRUE(arma::approx_equal(t.value(bp::multiply_elementwise(t, a, b)), A % B, "absdiff", 0.0));
+  EXPECT_TRUE(
+      arma::approx_equal(t.value(bp::multiply_elementwise(t, a, b)), A % B, "absdiff", 0.0));
   EXPECT_TRUE(arma::approx_equal(t.value(bp::square_elementwise(t, a)), A % A, "absdiff", 0.0));
   EXPECT_DOUBLE_EQ(t.value(bp::sum_all(t, a))(0, 0), arma::accu(A));
   EXPECT_TRUE(arma::approx_equal(t.value(bp::scale(t, a, 3.0)), 3.0 * A, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(t.value(bp::tanh_elementwise(t, a)), arma::tanh(A), "absdiff", 0.0));
+  EXPECT_TRUE(
+      arma::approx_equal(t.value(bp::tanh_elementwise(t, a)), arma::tanh(A), "absdiff", 0.0));
   const bp::Var C = bp::matmul(t, a, t.leaf("Bt", B.t()));
   EXPECT_TRUE(arma::approx_equal(t.value(C), A * B.t(), "absdiff", 0.0));
   const arma::rowvec row = random_matrix(1, 4, 3);
   arma::mat sum = A;
   sum.each_row() += row;
-  EXPECT_TRUE(arma::approx_equal(t.value(bp::add_row(t, a, t.leaf("row", row))), sum, "absdiff", 0.0));
+  EXPECT_TRUE(
+      arma::approx_equal(t.value(bp::add_row(t, a, t.leaf("row", row))), sum, "absdiff", 0.0));
 }
 
 TEST(AutodiffGiven_Operations, SoftmaxCrossEntropyIsTheReferenceLossAndStable) {
@@ -120,8 +123,18 @@ TEST(AutodiffGiven_Vjps, MultiplyMatchesCentralDifferencesAndTheDotProductTest) 
   const bp::Var C = bp::multiply_elementwise(t, t.leaf("A", A), t.leaf("B", B));
   const MatFn vjp_A = [&](const arma::mat& dC) { return t.at(C).vjp(dC).at(0); };
   const MatFn vjp_B = [&](const arma::mat& dC) { return t.at(C).vjp(dC).at(1); };
-  EXPECT_TRUE(VjpIsRight([&](const arma::mat& a) { arma::mat c = a % B; return c; }, A, vjp_A, "dA"));
-  EXPECT_TRUE(VjpIsRight([&](const arma::mat& b) { arma::mat c = A % b; return c; }, B, vjp_B, "dB"));
+  EXPECT_TRUE(VjpIsRight(
+      [&](const arma::mat& a) {
+        arma::mat c = a % B;
+        return c;
+      },
+      A, vjp_A, "dA"));
+  EXPECT_TRUE(VjpIsRight(
+      [&](const arma::mat& b) {
+        arma::mat c = A % b;
+        return c;
+      },
+      B, vjp_B, "dB"));
 }
 
 TEST(AutodiffGiven_Vjps, SquareSumAndScaleMatchCentralDifferencesAndTheDotProductTest) {
@@ -134,15 +147,24 @@ TEST(AutodiffGiven_Vjps, SquareSumAndScaleMatchCentralDifferencesAndTheDotProduc
 TEST(AutodiffGiven_Vjps, PlantedMistakesAreCaught) {
   // d(x²) = x dC (the 2 forgotten); the sum's gradient 1/n (a mean's); scale by 1/c.
   const arma::mat X = random_matrix(3, 4, 4);
-  EXPECT_FALSE(VjpIsRight(value_of(square_op), X,
-                          [&](const arma::mat& dC) { arma::mat d = X % dC; return d; }, "square"));
-  EXPECT_FALSE(VjpIsRight(value_of(sum_op), X,
-                          [&](const arma::mat& ds) {
-                            return arma::mat(3, 4, arma::fill::value(ds(0, 0) / 12.0));
-                          },
-                          "sum"));
-  EXPECT_FALSE(VjpIsRight(value_of(scale_op), X,
-                          [&](const arma::mat& dC) { arma::mat d = dC / -2.5; return d; }, "scale"));
+  EXPECT_FALSE(VjpIsRight(
+      value_of(square_op), X,
+      [&](const arma::mat& dC) {
+        arma::mat d = X % dC;
+        return d;
+      },
+      "square"));
+  EXPECT_FALSE(VjpIsRight(
+      value_of(sum_op), X,
+      [&](const arma::mat& ds) { return arma::mat(3, 4, arma::fill::value(ds(0, 0) / 12.0)); },
+      "sum"));
+  EXPECT_FALSE(VjpIsRight(
+      value_of(scale_op), X,
+      [&](const arma::mat& dC) {
+        arma::mat d = dC / -2.5;
+        return d;
+      },
+      "scale"));
 }
 
 TEST(AutodiffGiven_Tape, ThePostsNetworkIsElevenNodesInTopologicalOrder) {
@@ -163,14 +185,13 @@ TEST(AutodiffGiven_Tape, DrawsItselfWithShapesOnTheEdges) {
   const bp::PostsTape p = bp::record_posts_network(e.params, e.X, e.Y);
   const std::string dot = p.tape.to_dot("the post's network");
   EXPECT_EQ(dot.rfind("digraph tape {", 0), 0u);
-  for (const char* node : {"X [", "W1 [", "b1 [", "W2 [", "b2 [", "matmul5 [",
-                                  "add_row6 [", "tanh7 [", "matmul8 [", "add_row9 [",
-                                  "softmax_cross_entropy10 ["})
+  for (const char* node : {"X [", "W1 [", "b1 [", "W2 [", "b2 [", "matmul5 [", "add_row6 [",
+                           "tanh7 [", "matmul8 [", "add_row9 [", "softmax_cross_entropy10 ["})
     EXPECT_NE(dot.find(std::string("  ") + node), std::string::npos) << node;
-  for (const char* edge : {"X -> matmul5 [label=\" 16×2\"]", "W1 -> matmul5 [label=\" 2×500\"]",
-                                  "matmul5 -> add_row6 [label=\" 16×500\"]",
-                                  "b2 -> add_row9 [label=\" 1×2\"]",
-                                  "add_row9 -> softmax_cross_entropy10 [label=\" 16×2\"]"})
+  for (const char* edge :
+       {"X -> matmul5 [label=\" 16×2\"]", "W1 -> matmul5 [label=\" 2×500\"]",
+        "matmul5 -> add_row6 [label=\" 16×500\"]", "b2 -> add_row9 [label=\" 1×2\"]",
+        "add_row9 -> softmax_cross_entropy10 [label=\" 16×2\"]"})
     EXPECT_NE(dot.find(edge), std::string::npos) << edge;
   std::size_t edges = 0;
   for (std::size_t at = dot.find(" -> "); at != std::string::npos; at = dot.find(" -> ", at + 1))

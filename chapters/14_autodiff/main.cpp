@@ -108,8 +108,8 @@ std::string svg_from_dot(const std::filesystem::path& dot_file) {
   if (spawned != 0) return "";
   int status = 0;
   ::waitpid(pid, &status, 0);
-  const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-                  svg.find("</svg>") != std::string::npos;
+  const bool ok =
+      WIFEXITED(status) && WEXITSTATUS(status) == 0 && svg.find("</svg>") != std::string::npos;
   return ok ? svg : "";
 }
 
@@ -128,8 +128,180 @@ double layers_loss(std::vector<bp::Layer> layers, std::size_t l, bool is_weight,
 /// The fraction of rows whose largest logit is their label's.
 double accuracy(const arma::mat& logits, const arma::uvec& labels) {
   const arma::uvec predicted = arma::index_max(logits, 1);
-  return static_cast<double>(arma::accu(predicted == labels)) /
-         static_cast<double>(labels.n_elem);
+  return static_cast<double>(arma::accu(predicted == labels)) / static_cast<double>(labels.n_elem);
+}
+
+/// 1. The tape of the post's network, node by node.
+void print_tape(const bp::PostsTape& posts, arma::uword H, arma::uword N, std::uint64_t seed) {
+  std::cout << "1. The post's network, recorded: H = " << H << ", N = " << N << ", seed " << seed
+            << ", " << posts.tape.nodes.size() << " nodes (5 leaves, 6 operations)\n";
+  std::istringstream listing(posts.tape.listing());
+  for (std::string line; std::getline(listing, line);) std::cout << "    " << line << "\n";
+  std::cout << "  Loss " << fixed(posts.tape.value(posts.L)(0, 0), 6) << ".\n\n";
+}
+
+/// 2. backward() on the tape against chapter 09's backward(), block by block, and a second
+/// call of backward(). params: W1 2×H, b1 1×H, W2 H×2, b2 1×2; X: N×2; Y: N×2 one-hot.
+void compare_with_backward(bp::PostsTape& posts, const bp::Params& params, const arma::mat& X,
+                           const arma::mat& Y) {
+  posts.tape.backward(posts.L);
+  const bp::Grads tape = bp::tape_grads(posts);
+  const bp::Grads hand = bp::backward(params, bp::forward(params, X), Y);
+  std::cout << "2. The tape's gradients against chapter 09's backward(), block by block\n"
+            << "    block  shape     largest |tape - hand| / largest |hand|   bit-identical\n";
+  const auto row = [](const std::string& block, const arma::mat& a, const arma::mat& b) {
+    std::cout << "    " << bp::pad(block, 7) << bp::pad(bp::shape_of(a), 10) << std::setw(12)
+              << sci(largest_relative_difference(a, b), 1) << std::setw(32)
+              << (identical(a, b) ? "yes" : "no") << "\n";
+  };
+  row("dW1", tape.dW1, hand.dW1);
+  row("db1", tape.db1, hand.db1);
+  row("dW2", tape.dW2, hand.dW2);
+  row("db2", tape.db2, hand.db2);
+  std::cout << "  Each VJP is the same Armadillo expression as chapter 07's or 08's line, and\n"
+               "  += into a zero gradient is exact, so the numbers are the same to the bit.\n";
+  posts.tape.backward(posts.L);
+  const bp::Grads again = bp::tape_grads(posts);
+  std::cout << "  backward() a second time: dW1 "
+            << (identical(again.dW1, tape.dW1) ? "the same" : "DIFFERENT")
+            << " (it zeroes every gradient first; accumulating would have doubled them).\n\n";
+}
+
+/// 3. The tape's backward and recording against chapter 09's backward and chapter 03's forward.
+void time_both(bp::PostsTape& posts, const bp::Params& params, const arma::mat& X,
+               const arma::mat& Y) {
+  const int rounds = 51;
+  const bp::Cache cache = bp::forward(params, X);
+  const auto [hand_backward, tape_backward] = interleaved_medians(
+      rounds,
+      [&] {
+        const bp::Grads g = bp::backward(params, cache, Y);
+        (void)g;
+      },
+      [&] { posts.tape.backward(posts.L); });
+  const auto [hand_forward, tape_forward] = interleaved_medians(
+      rounds,
+      [&] {
+        const bp::Cache c = bp::forward(params, X);
+        (void)c;
+      },
+      [&] {
+        const bp::PostsTape p = bp::record_posts_network(params, X, Y);
+        (void)p;
+      });
+  std::cout << "3. The cost, median of " << rounds << " runs each, in turns (N = " << X.n_rows
+            << ", H = " << params.W1.n_cols << ")\n"
+            << "    backward: by hand " << fixed(hand_backward * 1e3, 3) << " ms, the tape "
+            << fixed(tape_backward * 1e3, 3) << " ms: ratio "
+            << fixed(tape_backward / hand_backward, 2) << "\n"
+            << "    forward:  by hand " << fixed(hand_forward * 1e3, 3) << " ms, recording "
+            << fixed(tape_forward * 1e3, 3) << " ms: ratio " << fixed(tape_forward / hand_forward, 2)
+            << "\n"
+            << "  The tape also computes dX (nobody asked for it), zeroes every gradient and\n"
+            << "  copies what each VJP keeps; tanh, the costly part, is in the forward pass.\n"
+            << "  The ratio depends on the allocator and the machine's load as much as on the\n"
+            << "  arithmetic: bench/bench_autodiff measures it carefully.\n\n";
+}
+
+/// 4. The tape as a graph: ch14_tape.dot, and ch14_tape.svg when Graphviz's dot runs.
+void draw_tape(const bp::PostsTape& posts, const std::filesystem::path& figures) {
+  const std::filesystem::path dot_file = figures / "ch14_tape.dot";
+  const arma::mat& X = posts.tape.value(posts.X);
+  const arma::mat& W1 = posts.tape.value(posts.W1);
+  bp::write_whole(dot_file,
+                  posts.tape.to_dot(std::string("The tape of the post's network, N = ") +
+                                    std::to_string(X.n_rows) + ", H = " +
+                                    std::to_string(W1.n_cols)));
+  std::cout << "4. The tape as a graph: " << dot_file.string() << "\n";
+  const std::string svg = svg_from_dot(dot_file);
+  if (svg.empty()) {
+    std::cout << "  ch14_tape.svg not drawn: Graphviz's dot is not installed or failed; "
+                 "the .dot file above is the graph.\n\n";
+    return;
+  }
+  bp::write_whole(figures / "ch14_tape.svg", svg);
+  std::cout << "  and as a picture: " << (figures / "ch14_tape.svg").string() << "\n\n";
+}
+
+/// 5. Every gradient of a deeper network (the same operations, no new derivative code) against
+/// chapter 05's central differences on the first 16 rows of the batch. X: N×2; Y: N×2 one-hot.
+void check_deeper(const std::vector<bp::Layer>& layers, const std::string& shape,
+                  const arma::mat& X, const arma::mat& Y, std::uint64_t seed) {
+  const arma::uword check_samples = std::min<arma::uword>(X.n_rows, 16);
+  const arma::mat Xc = X.rows(0, check_samples - 1), Yc = Y.rows(0, check_samples - 1);
+  bp::LayersTape deep = bp::record_layers(layers, Xc, Yc);
+  deep.tape.backward(deep.L);
+  arma::uword count = 0;
+  for (const bp::Layer& layer : layers) count += layer.W.n_elem + layer.b.n_elem;
+  std::cout << "5. A deeper network, " << shape << ": " << count << " parameters, "
+            << deep.tape.nodes.size() << " nodes, the same operations and VJPs.\n"
+            << "  Every gradient against chapter 05's central differences (step "
+            << sci(bp::kCentralStep) << ", floor " << sci(bp::kRelativeFloor) << ") on "
+            << check_samples << " samples:\n";
+  double worst = 0.0;
+  bp::Rng pick_rng(seed + 3);
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    for (const bool is_weight : {true, false}) {
+      const arma::mat point = is_weight ? layers[l].W : arma::mat(layers[l].b);
+      const arma::mat& analytic = deep.tape.grad(is_weight ? deep.W[l] : deep.b[l]);
+      // Every entry of a block up to kMaxChecked (all of them at the defaults), else that
+      // many drawn at random: each costs two forward passes.
+      const bool all = point.n_elem <= kMaxChecked;
+      std::uniform_int_distribution<arma::uword> pick(0, point.n_elem - 1);
+      double block_worst = 0.0;
+      for (arma::uword k = 0; k < (all ? point.n_elem : kMaxChecked); ++k) {
+        const arma::uword i = all ? k : pick(pick_rng);
+        const double numeric = bp::central_difference(
+            [&](double entry) {
+              arma::mat block = point;
+              block(i) = entry;
+              return layers_loss(layers, l, is_weight, block, Xc, Yc);
+            },
+            point(i), bp::kCentralStep);
+        block_worst =
+            std::max(block_worst, bp::relative_error(analytic(i), numeric, bp::kRelativeFloor));
+      }
+      worst = std::max(worst, block_worst);
+      std::cout << "    "
+                << bp::pad(std::string(is_weight ? "W" : "b") + std::to_string(l + 1), 5)
+                << bp::pad(bp::shape_of(point), 9) << sci(block_worst)
+                << (all ? ""
+                        : std::string("  (") + std::to_string(kMaxChecked) + " entries drawn)")
+                << "\n";
+    }
+  }
+  std::cout << "  Worst relative error " << sci(worst) << ": "
+            << (worst <= bp::kGradientTolerance ? "every block passes" : "a block FAILS")
+            << " (tolerance " << sci(bp::kGradientTolerance) << ").\n\n";
+}
+
+/// 6. Full-batch gradient descent on two moons, every gradient from the tape.
+void train_deeper(std::vector<bp::Layer> layers, arma::uword N, std::uint64_t seed, int epochs,
+                  double rate) {
+  bp::Rng moons_rng(seed + 4);
+  const bp::Dataset moons = bp::make_moons(std::max<arma::uword>(N, 2), 0.1, moons_rng);
+  const arma::mat Ym = bp::one_hot(moons.labels, moons.classes);
+  std::cout << "6. Training it: full-batch gradient descent on " << moons.name
+            << ", N = " << moons.X.n_rows << ", η = " << rate << ", " << epochs
+            << " epochs, every gradient from the tape\n    epoch      loss   accuracy\n";
+  for (int epoch = 0; epoch <= epochs; ++epoch) {
+    bp::LayersTape t = bp::record_layers(layers, moons.X, Ym);
+    const double loss = t.tape.value(t.L)(0, 0);
+    if (!std::isfinite(loss))
+      throw bp::InputError("--lr " + fixed(rate, 3) + ": training diverged at epoch " +
+                           std::to_string(epoch) + "; try a smaller rate");
+    const bool show = epoch == 0 || epoch == epochs || epoch % std::max(1, epochs / 6) == 0;
+    if (show)
+      std::cout << "    " << std::setw(5) << epoch << std::setw(10) << fixed(loss, 4)
+                << std::setw(10)
+                << fixed(100.0 * accuracy(t.tape.value(t.logits), moons.labels), 1) << "%\n";
+    if (epoch == epochs) break;
+    t.tape.backward(t.L);
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+      layers[l].W -= rate * t.tape.grad(t.W[l]);
+      layers[l].b -= rate * arma::rowvec(t.tape.grad(t.b[l]));
+    }
+  }
 }
 
 }  // namespace
@@ -171,152 +343,24 @@ int main(int argc, char** argv) {
         "vector-Jacobian product (VJP), dC -> the parents' gradients. backward() walks it once\n"
         "from the loss to the first node, adding (+=) each VJP's results into the parents.");
 
-    // 1. The post's network on the tape.
     const bp::Params params = bp::init_params(H, seed);
     bp::Rng rng(seed + 1);  // the batch of chapters 03-09 with the same flags
     arma::mat X, Y;
     bp::toy_batch(N, rng, X, Y);
     bp::PostsTape posts = bp::record_posts_network(params, X, Y);
-    std::cout << "1. The post's network, recorded: H = " << H << ", N = " << N << ", seed "
-              << seed << ", " << posts.tape.nodes.size() << " nodes (5 leaves, 6 operations)\n";
-    std::istringstream listing(posts.tape.listing());
-    for (std::string line; std::getline(listing, line);) std::cout << "    " << line << "\n";
-    std::cout << "  Loss " << fixed(posts.tape.value(posts.L)(0, 0), 6) << ".\n\n";
+    print_tape(posts, H, N, seed);
+    compare_with_backward(posts, params, X, Y);
+    time_both(posts, params, X, Y);
+    draw_tape(posts, figures);
 
-    // 2. backward() against chapter 09's backward().
-    posts.tape.backward(posts.L);
-    const bp::Grads tape = bp::tape_grads(posts);
-    const bp::Cache cache = bp::forward(params, X);
-    const bp::Grads hand = bp::backward(params, cache, Y);
-    std::cout << "2. The tape's gradients against chapter 09's backward(), block by block\n"
-              << "    block  shape     largest |tape - hand| / largest |hand|   bit-identical\n";
-    const auto row = [](const std::string& block, const arma::mat& a, const arma::mat& b) {
-      std::cout << "    " << bp::pad(block, 7) << bp::pad(bp::shape_of(a), 10) << std::setw(12)
-                << sci(largest_relative_difference(a, b), 1) << std::setw(32)
-                << (identical(a, b) ? "yes" : "no") << "\n";
-    };
-    row("dW1", tape.dW1, hand.dW1);
-    row("db1", tape.db1, hand.db1);
-    row("dW2", tape.dW2, hand.dW2);
-    row("db2", tape.db2, hand.db2);
-    std::cout << "  Each VJP is the same Armadillo expression as chapter 07's or 08's line, and\n"
-                 "  += into a zero gradient is exact, so the numbers are the same to the bit.\n";
-    posts.tape.backward(posts.L);
-    const bp::Grads again = bp::tape_grads(posts);
-    std::cout << "  backward() a second time: dW1 " << (identical(again.dW1, tape.dW1) ? "the same" : "DIFFERENT")
-              << " (it zeroes every gradient first; accumulating would have doubled them).\n\n";
-
-    // 3. The cost.
-    const int rounds = 51;
-    const auto [hand_backward, tape_backward] = interleaved_medians(
-        rounds, [&] { const bp::Grads g = bp::backward(params, cache, Y); (void)g; },
-        [&] { posts.tape.backward(posts.L); });
-    const auto [hand_forward, tape_forward] = interleaved_medians(
-        rounds, [&] { const bp::Cache c = bp::forward(params, X); (void)c; },
-        [&] { const bp::PostsTape p = bp::record_posts_network(params, X, Y); (void)p; });
-    std::cout << "3. The cost, median of " << rounds << " runs each, in turns (N = " << N << ", H = " << H
-              << ")\n"
-              << "    backward: by hand " << fixed(hand_backward * 1e3, 3) << " ms, the tape "
-              << fixed(tape_backward * 1e3, 3) << " ms: ratio "
-              << fixed(tape_backward / hand_backward, 2) << "\n"
-              << "    forward:  by hand " << fixed(hand_forward * 1e3, 3) << " ms, recording "
-              << fixed(tape_forward * 1e3, 3) << " ms: ratio "
-              << fixed(tape_forward / hand_forward, 2) << "\n"
-              << "  The tape also computes dX (nobody asked for it), zeroes every gradient and\n"
-              << "  copies what each VJP keeps; tanh, the costly part, is in the forward pass.\n\n";
-
-    // 4. The tape draws itself.
-    const std::filesystem::path dot_file = figures / "ch14_tape.dot";
-    bp::write_whole(dot_file,
-                    posts.tape.to_dot(std::string("The tape of the post's network, N = ") +
-                                      std::to_string(N) + ", H = " + std::to_string(H)));
-    std::cout << "4. The tape as a graph: " << dot_file.string() << "\n";
-    const std::string svg = svg_from_dot(dot_file);
-    if (svg.empty()) {
-      std::cout << "  ch14_tape.svg not drawn: Graphviz's dot is not installed or failed; "
-                   "the .dot file above is the graph.\n\n";
-    } else {
-      bp::write_whole(figures / "ch14_tape.svg", svg);
-      std::cout << "  and as a picture: " << (figures / "ch14_tape.svg").string() << "\n\n";
-    }
-
-    // 5. A deeper network, no new derivative code.
     std::vector<arma::uword> widths = {2};
     for (int l = 0; l < depth; ++l) widths.push_back(static_cast<arma::uword>(width));
     widths.push_back(2);
     std::string shape = "2";
-    for (std::size_t l = 1; l < widths.size(); ++l) shape += std::string(" -> ") + std::to_string(widths[l]);
-    std::vector<bp::Layer> layers = bp::init_layers(widths, seed);
-    const arma::uword check_samples = std::min<arma::uword>(N, 16);
-    const arma::mat Xc = X.rows(0, check_samples - 1), Yc = Y.rows(0, check_samples - 1);
-    bp::LayersTape deep = bp::record_layers(layers, Xc, Yc);
-    deep.tape.backward(deep.L);
-    arma::uword count = 0;
-    for (const bp::Layer& layer : layers) count += layer.W.n_elem + layer.b.n_elem;
-    std::cout << "5. A deeper network, " << shape << ": " << count << " parameters, "
-              << deep.tape.nodes.size() << " nodes, the same operations and VJPs.\n"
-              << "  Every gradient against chapter 05's central differences (step "
-              << sci(bp::kCentralStep) << ", floor " << sci(bp::kRelativeFloor)
-              << ") on " << check_samples << " samples:\n";
-    double worst = 0.0;
-    bp::Rng pick_rng(seed + 3);
-    for (std::size_t l = 0; l < layers.size(); ++l) {
-      for (const bool is_weight : {true, false}) {
-        const arma::mat point = is_weight ? layers[l].W : arma::mat(layers[l].b);
-        const arma::mat& analytic = deep.tape.grad(is_weight ? deep.W[l] : deep.b[l]);
-        // Every entry of a block up to kMaxChecked (all of them at the defaults), else that
-        // many drawn at random: each costs two forward passes.
-        const bool all = point.n_elem <= kMaxChecked;
-        std::uniform_int_distribution<arma::uword> pick(0, point.n_elem - 1);
-        double block_worst = 0.0;
-        for (arma::uword k = 0; k < (all ? point.n_elem : kMaxChecked); ++k) {
-          const arma::uword i = all ? k : pick(pick_rng);
-          const double numeric = bp::central_difference(
-              [&](double entry) {
-                arma::mat block = point;
-                block(i) = entry;
-                return layers_loss(layers, l, is_weight, block, Xc, Yc);
-              },
-              point(i), bp::kCentralStep);
-          block_worst = std::max(block_worst,
-                                 bp::relative_error(analytic(i), numeric, bp::kRelativeFloor));
-        }
-        worst = std::max(worst, block_worst);
-        std::cout << "    " << bp::pad(std::string(is_weight ? "W" : "b") + std::to_string(l + 1), 5)
-                  << bp::pad(bp::shape_of(point), 9) << sci(block_worst)
-                  << (all ? "" : std::string("  (") + std::to_string(kMaxChecked) +
-                                         " entries drawn)")
-                  << "\n";
-      }
-    }
-    std::cout << "  Worst relative error " << sci(worst) << ": "
-              << (worst <= bp::kGradientTolerance ? "every block passes" : "a block FAILS")
-              << " (tolerance " << sci(bp::kGradientTolerance) << ").\n\n";
-
-    // 6. Training it on two moons.
-    bp::Rng moons_rng(seed + 4);
-    const bp::Dataset moons = bp::make_moons(std::max<arma::uword>(N, 2), 0.1, moons_rng);
-    const arma::mat Ym = bp::one_hot(moons.labels, moons.classes);
-    std::cout << "6. Training it: full-batch gradient descent on " << moons.name << ", N = "
-              << moons.X.n_rows << ", η = " << rate << ", " << epochs
-              << " epochs, every gradient from the tape\n    epoch      loss   accuracy\n";
-    for (int epoch = 0; epoch <= epochs; ++epoch) {
-      bp::LayersTape t = bp::record_layers(layers, moons.X, Ym);
-      const double loss = t.tape.value(t.L)(0, 0);
-      if (!std::isfinite(loss))
-        throw bp::InputError("--lr " + fixed(rate, 3) + ": training diverged at epoch " +
-                             std::to_string(epoch) + "; try a smaller rate");
-      const bool show = epoch == 0 || epoch == epochs || epoch % std::max(1, epochs / 6) == 0;
-      if (show)
-        std::cout << "    " << std::setw(5) << epoch << std::setw(10) << fixed(loss, 4)
-                  << std::setw(10) << fixed(100.0 * accuracy(t.tape.value(t.logits), moons.labels), 1)
-                  << "%\n";
-      if (epoch == epochs) break;
-      t.tape.backward(t.L);
-      for (std::size_t l = 0; l < layers.size(); ++l) {
-        layers[l].W -= rate * t.tape.grad(t.W[l]);
-        layers[l].b -= rate * arma::rowvec(t.tape.grad(t.b[l]));
-      }
-    }
+    for (std::size_t l = 1; l < widths.size(); ++l)
+      shape += std::string(" -> ") + std::to_string(widths[l]);
+    const std::vector<bp::Layer> layers = bp::init_layers(widths, seed);
+    check_deeper(layers, shape, X, Y, seed);
+    train_deeper(layers, N, seed, epochs, rate);
   });
 }
