@@ -26,11 +26,44 @@ if(BP_SANITIZE)
   target_compile_options(bp_flags INTERFACE ${bp_sanitize_flags})
   target_link_options(bp_flags INTERFACE ${bp_sanitize_flags})
 
-  # bp_sanitize_tests: every executable of the build except the learner's (those linking
-  # bp_exercises): the reference programs, test programs and benchmarks the sanitize test
-  # preset runs. Walking the targets CMake knows, folder by folder, keeps a new chapter or
+  # bp_sanitize_tests: every executable of the build except the learner's (those linking,
+  # directly or through other libraries, a library marked BP_LEARNER_CODE: a chapter's
+  # bp_exercises_chNN_slug): the reference programs, test programs and benchmarks the sanitize
+  # test preset runs. Walking the targets CMake knows, folder by folder, keeps a new chapter or
   # folder in without an edit here.
   add_custom_target(bp_sanitize_tests)
+
+  # bp_links_learner_code(target result): sets result to TRUE when target, or a library it
+  # links (followed through INTERFACE_LINK_LIBRARIES), is marked BP_LEARNER_CODE.
+  function(bp_links_learner_code target result)
+    set(found FALSE)
+    set(pending ${target})
+    set(seen "")
+    while(pending AND NOT found)
+      list(POP_FRONT pending current)
+      if(current IN_LIST seen OR NOT TARGET ${current})
+        continue()
+      endif()
+      list(APPEND seen ${current})
+      get_target_property(learner ${current} BP_LEARNER_CODE)
+      if(learner)
+        set(found TRUE)
+      endif()
+      get_target_property(type ${current} TYPE)
+      if(NOT type STREQUAL "INTERFACE_LIBRARY")
+        get_target_property(links ${current} LINK_LIBRARIES)
+        if(links)
+          list(APPEND pending ${links})
+        endif()
+      endif()
+      get_target_property(interface_links ${current} INTERFACE_LINK_LIBRARIES)
+      if(interface_links)
+        list(APPEND pending ${interface_links})
+      endif()
+    endwhile()
+    set(${result} ${found} PARENT_SCOPE)
+  endfunction()
+
   set(dirs ${CMAKE_SOURCE_DIR})
   while(dirs)
     list(POP_FRONT dirs dir)
@@ -39,9 +72,11 @@ if(BP_SANITIZE)
     get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
     foreach(target IN LISTS targets)
       get_target_property(type ${target} TYPE)
-      get_target_property(links ${target} LINK_LIBRARIES)
-      if(type STREQUAL "EXECUTABLE" AND NOT "bp_exercises" IN_LIST links)
-        add_dependencies(bp_sanitize_tests ${target})
+      if(type STREQUAL "EXECUTABLE")
+        bp_links_learner_code(${target} learner)
+        if(NOT learner)
+          add_dependencies(bp_sanitize_tests ${target})
+        endif()
       endif()
     endforeach()
   endwhile()

@@ -9,6 +9,7 @@
 
 #include "01_shapes/shapes.hpp"
 #include "common/random.hpp"
+#include "common/shape.hpp"
 
 namespace {
 
@@ -59,6 +60,7 @@ TEST(Eq1_AffineMap, ShapeIsRowsOfXByColumnsOfW) {
   const arma::mat W = bp::normal_matrix(2, 500, 1.0, rng);
   const arma::mat b = bp::normal_matrix(1, 500, 1.0, rng);
   const arma::mat Z = bp::affine(X, W, b);
+  SCOPED_TRACE("affine(X 7×2, W 2×500, b 1×500) must be 7×500, got " + bp::shape_of(Z));
   ASSERT_EQ(Z.n_rows, 7u);
   ASSERT_EQ(Z.n_cols, 500u);
 }
@@ -71,8 +73,9 @@ TEST(Eq1_AffineMap, MatchesTheSumWrittenOutByHand) {
   const arma::mat b = {{10.0, 20.0, 30.0}};
   const arma::mat expected = {{11.0, 22.0, 30.0}, {9.0, 20.5, 27.5}};
   const arma::mat Z = bp::affine(X, W, b);
-  ASSERT_EQ(Z.n_rows, 2u);
-  ASSERT_EQ(Z.n_cols, 3u);
+  SCOPED_TRACE("affine(X = [1 2; -1 0.5], W = [1 0 2; 0 1 -1], b = [10 20 30])");
+  ASSERT_EQ(Z.n_rows, 2u) << "expected 2×3, got " << bp::shape_of(Z);
+  ASSERT_EQ(Z.n_cols, 3u) << "expected 2×3, got " << bp::shape_of(Z);
   EXPECT_TRUE(arma::approx_equal(Z, expected, "absdiff", 1e-12)) << "got\n" << Z << "expected\n" << expected;
 }
 
@@ -84,10 +87,13 @@ TEST(Eq1_AffineMap, EqualsTheOuterProductForm) {
   const arma::mat b = bp::normal_matrix(1, 8, 1.0, rng);
   const arma::mat Z = bp::affine(X, W, b);
   const arma::mat expected = X * W + arma::ones(5, 1) * b;
-  ASSERT_EQ(Z.n_rows, expected.n_rows);
-  ASSERT_EQ(Z.n_cols, expected.n_cols);
+  SCOPED_TRACE("affine(X 5×2, W 2×8, b 1×8), entries N(0, 1) of seed 2, against X W + 1 b");
+  ASSERT_EQ(Z.n_rows, expected.n_rows) << "got " << bp::shape_of(Z);
+  ASSERT_EQ(Z.n_cols, expected.n_cols) << "got " << bp::shape_of(Z);
   // Both sides round the same sums in a possibly different order: agree to a few ulps.
-  EXPECT_TRUE(arma::approx_equal(Z, expected, "reldiff", 1e-13));
+  EXPECT_TRUE(arma::approx_equal(Z, expected, "reldiff", 1e-13))
+      << "largest difference " << arma::abs(Z - expected).max() << "; got\n" << Z << "expected\n"
+      << expected;
 }
 
 TEST(Eq1_AffineMap, EachRowIsTheSingleSampleMap) {
@@ -97,11 +103,13 @@ TEST(Eq1_AffineMap, EachRowIsTheSingleSampleMap) {
   const arma::mat W = bp::normal_matrix(2, 6, 1.0, rng);
   const arma::mat b = bp::normal_matrix(1, 6, 1.0, rng);
   const arma::mat Z = bp::affine(X, W, b);
-  ASSERT_EQ(Z.n_rows, 4u);
+  SCOPED_TRACE("affine(X 4×2, W 2×6, b 1×6), entries N(0, 1) of seed 3, row by row");
+  ASSERT_EQ(Z.n_rows, 4u) << "got " << bp::shape_of(Z);
   for (arma::uword n = 0; n < X.n_rows; ++n) {
     const arma::mat single = bp::affine(X.row(n), W, b);
-    ASSERT_EQ(single.n_rows, 1u);
-    EXPECT_TRUE(arma::approx_equal(single, Z.row(n), "reldiff", 1e-13)) << "row " << n;
+    ASSERT_EQ(single.n_rows, 1u) << "affine(row " << n << " of X) is " << bp::shape_of(single);
+    EXPECT_TRUE(arma::approx_equal(single, Z.row(n), "reldiff", 1e-13))
+        << "row " << n << ": alone " << single << "in the batch " << Z.row(n);
   }
 }
 
@@ -109,7 +117,8 @@ TEST(Eq1_AffineMap, RejectsShapesThatDoNotFit) {
   // A valid call first, so that an unfinished exercise fails here with its own message.
   ASSERT_NO_THROW(bp::affine(arma::mat(3, 2, arma::fill::ones), arma::mat(2, 4, arma::fill::ones),
                              arma::mat(1, 4, arma::fill::ones)));
-  EXPECT_THROW(bp::affine(arma::mat(3, 2), arma::mat(4, 2), arma::mat(1, 2)), bp::ShapeError);
+  EXPECT_THROW(bp::affine(arma::mat(3, 2), arma::mat(4, 2), arma::mat(1, 2)), bp::ShapeError)
+      << "affine(X 3×2, W 4×2, b 1×2): X's 2 columns do not meet W's 4 rows";
 }
 // [affine-test]
 

@@ -8,9 +8,11 @@
 
 #include <armadillo>
 #include <cmath>
+#include <string>
 
 #include "02_activations/activations.hpp"
 #include "common/random.hpp"
+#include "common/shape.hpp"
 
 namespace {
 
@@ -179,18 +181,22 @@ TEST(Eq5_Sigmoid, IsFiniteAndCorrectAtPlusMinus1000) {
   // gives 0 at s = −720, where σ is e^−720 ≈ 2.0e−313, a (subnormal) double.
   const arma::mat S = {{-1000.0, -720.0, -40.0, 40.0, 1000.0}};
   const arma::mat sig = bp::sigmoid(S);
-  ASSERT_EQ(sig.n_rows, 1u);
-  ASSERT_EQ(sig.n_cols, 5u);
-  ASSERT_FALSE(sig.has_nan()) << sig;
-  ASSERT_TRUE(sig.is_finite()) << sig;
-  EXPECT_EQ(sig(0, 0), 0.0);  // e^−1000 underflows to 0
+  SCOPED_TRACE("sigmoid of s = [-1000 -720 -40 40 1000]");
+  ASSERT_EQ(sig.n_rows, 1u) << "expected 1×5, got " << bp::shape_of(sig);
+  ASSERT_EQ(sig.n_cols, 5u) << "expected 1×5, got " << bp::shape_of(sig);
+  ASSERT_FALSE(sig.has_nan()) << "got " << sig;
+  ASSERT_TRUE(sig.is_finite()) << "got " << sig;
+  EXPECT_EQ(sig(0, 0), 0.0) << "σ(-1000): e^-1000 underflows to 0";
   // σ(s) = e^s/(1 + e^s) = e^s (1 − e^s + ...) for s ≪ 0, the same double as e^s. Subnormals
   // near 1e-313 keep about 35 significant bits (relative spacing ~1e-11): 1e-9 is ample.
-  EXPECT_GT(sig(0, 1), 0.0);
-  EXPECT_NEAR(sig(0, 1) / std::exp(-720.0), 1.0, 1e-9);
-  EXPECT_NEAR(sig(0, 2) / std::exp(-40.0), 1.0, 1e-14);
-  EXPECT_NEAR(sig(0, 3), 1.0, 1e-15);  // 1 − 4e-18 rounds to 1
-  EXPECT_EQ(sig(0, 4), 1.0);
+  EXPECT_GT(sig(0, 1), 0.0) << "σ(-720): expected e^-720 ≈ 2.0e-313 (a subnormal double), got "
+                            << sig(0, 1) << "; 1/(1 + e^720) gives 0";
+  EXPECT_NEAR(sig(0, 1) / std::exp(-720.0), 1.0, 1e-9)
+      << "σ(-720): expected e^-720 ≈ 2.0e-313, got " << sig(0, 1);
+  EXPECT_NEAR(sig(0, 2) / std::exp(-40.0), 1.0, 1e-14)
+      << "σ(-40): expected e^-40 ≈ 4.2e-18, got " << sig(0, 2);
+  EXPECT_NEAR(sig(0, 3), 1.0, 1e-15) << "σ(40): 1 − 4e-18 rounds to 1, got " << sig(0, 3);
+  EXPECT_EQ(sig(0, 4), 1.0) << "σ(1000)";
 }
 
 TEST(Eq5_Sigmoid, TwoClassSoftmaxIsSigmoidOfTheLogitDifference) {
@@ -210,8 +216,8 @@ TEST(Eq5_Sigmoid, TwoClassSoftmaxIsSigmoidOfTheLogitDifference) {
   // z1 − z0 is rounded by ≤ ulp(20) ≈ 3.6e-15 and σ' ≤ 1/4: with the exp roundings the two
   // sides agree to about 1e-15; 1e-14 absolute.
   EXPECT_TRUE(arma::approx_equal(arma::vec(sig.rows(2, 19)), p1, "absdiff", 1e-14));
-  EXPECT_EQ(sig(0, 0), 0.0);  // softmax(1000, −1000)_1 = e^−2000 / (1 + e^−2000) = 0 in double
-  EXPECT_EQ(sig(1, 0), 1.0);
+  EXPECT_EQ(sig(0, 0), 0.0) << "σ(-2000), z = (1000, -1000): e^-2000 / (1 + e^-2000) is 0";
+  EXPECT_EQ(sig(1, 0), 1.0) << "σ(2000), z = (-1000, 1000)";
   // And the same holds for this course's softmax (chapter 02's exercise 2.2 comes first).
   const arma::mat P = bp::softmax(Z);
   ASSERT_EQ(P.n_rows, 20u);

@@ -28,6 +28,7 @@
 #include "06_local_derivatives/local_derivatives.hpp"
 #include "common/random.hpp"
 #include "common/shape.hpp"
+#include "support/doctor.hpp"
 #include "support/gradcheck.hpp"
 
 namespace {
@@ -36,6 +37,12 @@ using bp::test::kTolerance;
 using bp::test::max_relative_error;
 using bp::test::numerical_jacobian;
 using MatrixFunction = std::function<arma::mat(const arma::mat&)>;
+
+// For a failure message: what the gradient doctor makes of `mine` against the trusted `trusted`
+// (a sign, a constant factor, a transpose, some rows or columns; support/doctor.hpp).
+std::string doctor(const arma::mat& mine, const arma::mat& trusted) {
+  return bp::test::doctor_report(mine, trusted, bp::test::Clues());
+}
 
 // The sigmoid 1/(1 + e^−s), entry by entry (the stable split is not needed for |s| ≤ 30).
 arma::mat reference_sigmoid(const arma::mat& S) { return 1.0 / (1.0 + arma::exp(-S)); }
@@ -117,7 +124,8 @@ TEST(Eq11_TanhDerivative, TakesTheOutputNotTheInput) {
   const arma::mat numerical = arma::diagvec(
       numerical_jacobian([](const arma::mat& M) -> arma::mat { return arma::tanh(M); }, Z)).t();
   ASSERT_EQ(right.n_cols, 4u);
-  EXPECT_LT(max_relative_error(right, numerical), kTolerance);
+  EXPECT_LT(max_relative_error(right, numerical), kTolerance)
+      << doctor(right, numerical);
   const arma::mat from_input = bp::tanh_derivative(Z);
   EXPECT_GT(max_relative_error(from_input, numerical), 0.1);
 }
@@ -194,7 +202,8 @@ TEST(Eq6_SoftmaxJacobian, MatchesTheNumericalJacobian) {
     ASSERT_EQ(J.n_rows, K);
     ASSERT_EQ(J.n_cols, K);
     const arma::mat numerical = numerical_jacobian(reference_softmax, z);
-    EXPECT_LT(max_relative_error(J, numerical), kTolerance) << "K = " << K;
+    EXPECT_LT(max_relative_error(J, numerical), kTolerance)
+      << doctor(J, numerical) << " K = " << K;
     const arma::mat entrywise = arma::diagmat(p % (1.0 - p));
     EXPECT_GT(max_relative_error(entrywise, numerical), 0.1) << "K = " << K;
   }
@@ -249,7 +258,8 @@ TEST(Eq7_LossGradientLogits, MatchesTheNumericalGradientOfTheLoss) {
     ASSERT_EQ(g.n_cols, K);
     const arma::mat numerical = bp::test::numerical_gradient(
         [&](const arma::mat& v) { return reference_loss(v, y); }, z);
-    EXPECT_LT(max_relative_error(g, numerical), kTolerance) << "K = " << K;
+    EXPECT_LT(max_relative_error(g, numerical), kTolerance)
+      << doctor(g, numerical) << " K = " << K;
     EXPECT_NEAR(arma::accu(g), 0.0, 1e-15);
   }
 }
@@ -268,9 +278,11 @@ TEST(Eq7_LossGradientLogits, ThePostsYMinusYHatIsTheGradientOfTheLogLikelihood) 
   const arma::mat of_likelihood = bp::test::numerical_gradient(
       [&](const arma::mat& v) { return -reference_loss(v, y); }, z);
   const arma::rowvec printed = y - p;
-  EXPECT_LT(max_relative_error(g, of_loss), kTolerance);
+  EXPECT_LT(max_relative_error(g, of_loss), kTolerance)
+      << doctor(g, of_loss);
   EXPECT_NEAR(max_relative_error(printed, of_loss), 1.0, 1e-9) << "opposite signs";
-  EXPECT_LT(max_relative_error(printed, of_likelihood), kTolerance);
+  EXPECT_LT(max_relative_error(printed, of_likelihood), kTolerance)
+      << doctor(printed, of_likelihood);
 }
 
 TEST(Eq7_LossGradientLogits, IsTheLossGradientInPChainedThroughTheSoftmaxJacobian) {
@@ -308,7 +320,8 @@ TEST(Eq10_AffineJacobianInput, MatchesTheNumericalJacobian) {
   ASSERT_EQ(J.n_cols, 3u);
   const arma::mat numerical =
       numerical_jacobian([&](const arma::mat& v) -> arma::mat { return v * W + b; }, a);
-  EXPECT_LT(max_relative_error(J, numerical), kTolerance);
+  EXPECT_LT(max_relative_error(J, numerical), kTolerance)
+      << doctor(J, numerical);
 }
 
 TEST(Eq10_AffineJacobianInput, MatchesRandomDirectionsAtTheSeedsShapes) {
@@ -342,7 +355,8 @@ TEST(Eq10_AffineJacobianInput, ThePostsZ2IsWrongAndBackpropUsesWTransposed) {
   ASSERT_EQ(J.n_cols, 1u);
   const arma::mat numerical = numerical_jacobian(
       [](const arma::mat& v) -> arma::mat { return v * 3.0 + 1.0; }, arma::mat(1, 1, arma::fill::value(2.0)));
-  EXPECT_LT(max_relative_error(J, numerical), kTolerance);
+  EXPECT_LT(max_relative_error(J, numerical), kTolerance)
+      << doctor(J, numerical);
   EXPECT_GT(bp::test::relative_error(2.0 * 3.0 + 1.0, numerical(0, 0)), 0.1) << "z is not dz/da";
   // In backprop, a row gradient dZ (1×K) times J gives dA = dZ Wᵀ (1×D): checked on
   // L(a) = ⟨G, a W⟩ for a fixed row G, whose gradient in a is G Wᵀ; W and a of the network's
@@ -355,7 +369,8 @@ TEST(Eq10_AffineJacobianInput, ThePostsZ2IsWrongAndBackpropUsesWTransposed) {
   ASSERT_EQ(dA.n_cols, 500u);
   const arma::mat numerical_dA = bp::test::numerical_gradient(
       [&](const arma::mat& v) { return arma::accu(G % (v * W)); }, a);
-  EXPECT_LT(max_relative_error(dA, numerical_dA), kTolerance);
+  EXPECT_LT(max_relative_error(dA, numerical_dA), kTolerance)
+      << doctor(dA, numerical_dA);
   EXPECT_LT(max_relative_error(dA, G * W.t()), 1e-15);
 }
 // [affine-input-test]
@@ -390,7 +405,8 @@ TEST(Eq12_AffineJacobianWeights, MatchesTheNumericalJacobian) {
   ASSERT_EQ(J.n_cols, 12u);
   const arma::mat numerical =
       numerical_jacobian([&](const arma::mat& M) -> arma::mat { return x * M + b; }, W);
-  EXPECT_LT(max_relative_error(J, numerical), kTolerance);
+  EXPECT_LT(max_relative_error(J, numerical), kTolerance)
+      << doctor(J, numerical);
 }
 
 TEST(Eq12_AffineJacobianWeights, MatchesRandomDirectionsAtTheSeedsShapes) {
@@ -454,7 +470,8 @@ TEST(Eq13_AffineJacobianBias, MatchesTheNumericalJacobian) {
   ASSERT_EQ(J.n_cols, 4u);
   const arma::mat numerical =
       numerical_jacobian([&](const arma::mat& c) -> arma::mat { return x * W + c; }, b);
-  EXPECT_LT(max_relative_error(J, numerical), kTolerance);
+  EXPECT_LT(max_relative_error(J, numerical), kTolerance)
+      << doctor(J, numerical);
 }
 
 TEST(Eq13_AffineJacobianBias, MatchesRandomDirectionsAtTheSeedsShape) {

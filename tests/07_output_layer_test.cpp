@@ -41,6 +41,33 @@ using bp::test::make_example;
 using bp::test::MatchesCentralDifferences;
 using bp::test::ThrowsShapeErrorNaming;
 
+// What the gradient doctor is told about each gradient of this chapter: the equation, the N
+// of its mean, and the known mistakes it can compute from the test's own inputs.
+bp::test::Clues output_delta_clues(arma::uword samples) {
+  bp::test::Clues clues;
+  clues.name = "dZ2";
+  clues.equation = "the corrected (7): dZ2 = (P − Y)/N";
+  clues.samples = samples;
+  return clues;
+}
+
+bp::test::Clues weight_gradient_clues(const Example& e, const arma::mat& dZ2) {
+  bp::test::Clues clues;
+  clues.equation = "the corrected (14): dW2 = A1ᵀ dZ2";
+  clues.samples = e.X.n_rows;
+  clues.suspects = bp::test::weight_gradient_suspects(e.cache.A1, dZ2, e.cache.Z1,
+                                                      "dW2 = Z1ᵀ dZ2, Z1 where A1 belongs");
+  return clues;
+}
+
+bp::test::Clues bias_gradient_clues(const Example& e, const arma::mat& dZ2) {
+  bp::test::Clues clues;
+  clues.equation = "the corrected (15): db2 = Σ_rows dZ2";
+  clues.samples = e.X.n_rows;
+  clues.suspects = bp::test::bias_gradient_suspects(dZ2);
+  return clues;
+}
+
 // The loss as a function of the logits: L(Z2) = −(1/N) Σ Y ⊙ log softmax(Z2).
 std::function<double(const arma::mat&)> loss_of_Z2(const Example& e) {
   return [&e](const arma::mat& Z2) { return bp::test::reference_loss_from_logits(Z2, e.Y); };
@@ -57,7 +84,8 @@ testing::AssertionResult OutputDeltaIsTheGradientOfTheLoss(const bp::test::Outpu
   for (const bp::test::Network& net : nets) {
     const Example e = make_example(net);
     testing::AssertionResult r =
-        MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, delta(e.cache.P, e.Y), "dZ2");
+        MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, delta(e.cache.P, e.Y), "dZ2",
+                                  output_delta_clues(e.X.n_rows));
     if (!r) return r << " on the network " << net.name();
   }
   return testing::AssertionSuccess();
@@ -95,9 +123,11 @@ TEST(Eq7_OutputDelta, IsPMinusYOverNWorkedByHand) {
   const arma::mat Y = {{1.0, 0.0}, {1.0, 0.0}};
   const arma::mat expected = {{-0.15, 0.15}, {-0.4, 0.4}};
   const arma::mat dZ2 = bp::output_delta(P, Y);
-  ASSERT_EQ(dZ2.n_rows, 2u);
-  ASSERT_EQ(dZ2.n_cols, 2u);
-  EXPECT_TRUE(arma::approx_equal(dZ2, expected, "absdiff", 1e-15)) << dZ2;
+  ASSERT_EQ(dZ2.n_rows, 2u) << "for P = " << P << "and Y = " << Y;
+  ASSERT_EQ(dZ2.n_cols, 2u) << "for P = " << P << "and Y = " << Y;
+  EXPECT_TRUE(arma::approx_equal(dZ2, expected, "absdiff", 1e-15))
+      << bp::test::doctor_report(dZ2, expected, output_delta_clues(2)) << " For P = [0.7 0.3; "
+      << "0.2 0.8], Y = [1 0; 1 0]: expected [-0.15 0.15; -0.4 0.4], got " << dZ2;
 }
 
 TEST(Eq7_OutputDelta, MatchesCentralDifferencesOfTheLoss) {
@@ -140,8 +170,10 @@ testing::AssertionResult WeightGradientIsTheGradientOfTheLoss(
   for (const bp::test::Network& net : nets) {
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::test::reference_output_delta(e.cache.P, e.Y);
-    testing::AssertionResult r = MatchesCentralDifferences(
-        bp::test::loss_of_W2(e), e.params.W2, weight_gradient(e.cache.A1, dZ2), "dW2");
+    testing::AssertionResult r =
+        MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2,
+                                  weight_gradient(e.cache.A1, dZ2), "dW2",
+                                  weight_gradient_clues(e, dZ2));
     if (!r) return r << " on the network " << net.name();
   }
   return testing::AssertionSuccess();
@@ -231,8 +263,9 @@ testing::AssertionResult BiasGradientIsTheGradientOfTheLoss(
   for (const bp::test::Network& net : nets) {
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::test::reference_output_delta(e.cache.P, e.Y);
-    testing::AssertionResult r = MatchesCentralDifferences(
-        bp::test::loss_of_b2(e), e.params.b2, bias_gradient(dZ2), "db2");
+    testing::AssertionResult r =
+        MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2, bias_gradient(dZ2), "db2",
+                                  bias_gradient_clues(e, dZ2));
     if (!r) return r << " on the network " << net.name();
   }
   return testing::AssertionSuccess();
@@ -252,9 +285,9 @@ TEST(Eq15_BiasGradient, IsTheSumOfTheRowsWorkedByHand) {
   // [1 2; 3 4; 5 6] -> [9 12]: one entry per column, adding the three samples.
   const arma::mat dZ = {{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}};
   const arma::rowvec db = bp::bias_gradient(dZ);
-  ASSERT_EQ(db.n_cols, 2u);
-  EXPECT_DOUBLE_EQ(db(0), 9.0);
-  EXPECT_DOUBLE_EQ(db(1), 12.0);
+  ASSERT_EQ(db.n_cols, 2u) << "for dZ = [1 2; 3 4; 5 6], got " << db;
+  EXPECT_DOUBLE_EQ(db(0), 9.0) << "for dZ = [1 2; 3 4; 5 6]: 1 + 3 + 5, got " << db;
+  EXPECT_DOUBLE_EQ(db(1), 12.0) << "for dZ = [1 2; 3 4; 5 6]: 2 + 4 + 6, got " << db;
 }
 
 TEST(Eq15_BiasGradient, MatchesCentralDifferencesOfTheLoss) {

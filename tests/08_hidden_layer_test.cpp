@@ -62,13 +62,41 @@ arma::mat reference_dZ2(const Example& e) {
   return bp::test::reference_output_delta(e.cache.P, e.Y);
 }
 
-// Checks an N×H intermediate: every entry on a small network, random directions on the post's.
+// What the gradient doctor is told about `what` (dA1, dZ1, dW1 or db1) on e: the equation, the
+// N of the mean, the known mistakes computed from the reference's own intermediates, and A1
+// for dZ1 (the pattern of a tanh derivative that is wrong where tanh saturates).
+bp::test::Clues hidden_clues(const Example& e, const std::string& what) {
+  const bp::HiddenGrads ref = bp::test::reference_hidden_backward(e.params, e.cache, reference_dZ2(e));
+  bp::test::Clues clues;
+  clues.samples = e.X.n_rows;
+  if (what == "dA1") {
+    clues.equation = "the corrected (10): dA1 = dZ2 W2ᵀ";
+    clues.suspects = bp::test::input_gradient_suspects(reference_dZ2(e), e.params.W2);
+  } else if (what == "dZ1") {
+    clues.equation = "(11): dZ1 = dA1 ⊙ (1 − A1²)";
+    clues.suspects = bp::test::tanh_backward_suspects(ref.dA1, e.cache.A1, e.cache.Z1);
+    clues.activation = e.cache.A1;
+  } else if (what == "dW1") {
+    clues.equation = "the corrected (16): dW1 = Xᵀ dZ1";
+    clues.suspects = bp::test::weight_gradient_suspects(e.X, ref.dZ1, e.cache.A1,
+                                                        "dW1 = A1ᵀ dZ1, A1 where X belongs");
+  } else if (what == "db1") {
+    clues.equation = "the corrected (17): db1 = Σ_rows dZ1";
+    clues.suspects = bp::test::bias_gradient_suspects(ref.dZ1);
+  }
+  return clues;
+}
+
+// Checks an intermediate or gradient of e: every entry on a small network (with the doctor's
+// diagnosis on a failure), random directions on the post's.
 testing::AssertionResult MatchesTheLoss(const std::function<double(const arma::mat&)>& f,
                                         const arma::mat& point, const arma::mat& analytic,
-                                        const Network& net, const std::string& what) {
+                                        const Example& e, const Network& net,
+                                        const std::string& what) {
   const bool small = point.n_elem <= 200;
-  testing::AssertionResult r = small ? MatchesCentralDifferences(f, point, analytic, what)
-                                     : MatchesAlongRandomDirections(f, point, analytic, 8, 81, what);
+  testing::AssertionResult r =
+      small ? MatchesCentralDifferences(f, point, analytic, what, hidden_clues(e, what))
+            : MatchesAlongRandomDirections(f, point, analytic, 8, 81, what);
   if (!r) r << " on the network " << net.name();
   return r;
 }
@@ -90,7 +118,7 @@ testing::AssertionResult InputGradientIsTheGradientOfTheLoss(
   for (const Network& net : nets) {
     const Example e = make_example(net);
     testing::AssertionResult r = MatchesTheLoss(
-        loss_of_A1(e), e.cache.A1, input_gradient(reference_dZ2(e), e.params.W2), net, "dA1");
+        loss_of_A1(e), e.cache.A1, input_gradient(reference_dZ2(e), e.params.W2), e, net, "dA1");
     if (!r) return r;
   }
   return testing::AssertionSuccess();
@@ -128,9 +156,11 @@ TEST(Eq10_InputGradient, IsTheWeightsNotThePostsZ2) {
   const arma::mat dZ = {{1.0, -1.0}};
   const arma::mat W = {{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}};
   const arma::mat dA = bp::input_gradient(dZ, W);
-  ASSERT_EQ(dA.n_rows, 1u);
-  ASSERT_EQ(dA.n_cols, 3u);
-  EXPECT_TRUE(arma::approx_equal(dA, arma::mat{{-1.0, -1.0, -1.0}}, "absdiff", 1e-15)) << dA;
+  const std::string input = "For dZ = [1 -1], W = [1 2; 3 4; 5 6]";
+  ASSERT_EQ(dA.n_rows, 1u) << input << ": dA is 1×3, got " << bp::shape_of(dA);
+  ASSERT_EQ(dA.n_cols, 3u) << input << ": dA is 1×3, got " << bp::shape_of(dA);
+  EXPECT_TRUE(arma::approx_equal(dA, arma::mat{{-1.0, -1.0, -1.0}}, "absdiff", 1e-15))
+      << input << ": expected dZ Wᵀ = [-1 -1 -1], got " << dA;
 }
 
 TEST(Eq10_InputGradient, PlantedBugsAreCaught) {
@@ -159,7 +189,7 @@ testing::AssertionResult TanhBackwardIsTheGradientOfTheLoss(
     const Example e = make_example(net);
     const arma::mat dA1 = reference_dZ2(e) * e.params.W2.t();
     testing::AssertionResult r =
-        MatchesTheLoss(loss_of_Z1(e), e.cache.Z1, tanh_backward(dA1, e.cache.A1), net, "dZ1");
+        MatchesTheLoss(loss_of_Z1(e), e.cache.Z1, tanh_backward(dA1, e.cache.A1), e, net, "dZ1");
     if (!r) return r;
   }
   return testing::AssertionSuccess();
@@ -186,9 +216,17 @@ TEST(Eq11_TanhBackward, IsElementWiseWorkedByHand) {
   const arma::mat dA = {{1.0, 2.0}, {3.0, 4.0}};
   const arma::mat A = {{0.0, 0.5}, {-0.5, 0.9}};
   const arma::mat dZ = bp::tanh_backward(dA, A);
-  ASSERT_EQ(dZ.n_rows, 2u);
-  ASSERT_EQ(dZ.n_cols, 2u);
-  EXPECT_TRUE(arma::approx_equal(dZ, arma::mat{{1.0, 1.5}, {2.25, 0.76}}, "absdiff", 1e-15)) << dZ;
+  const std::string input = "For dA = [1 2; 3 4], A = [0 0.5; -0.5 0.9]";
+  ASSERT_EQ(dZ.n_rows, 2u) << input << ": dZ is 2×2, got " << bp::shape_of(dZ);
+  ASSERT_EQ(dZ.n_cols, 2u) << input << ": dZ is 2×2, got " << bp::shape_of(dZ);
+  const arma::mat expected = {{1.0, 1.5}, {2.25, 0.76}};
+  bp::test::Clues clues;
+  clues.name = "dZ";
+  clues.equation = "(11): dZ = dA ⊙ (1 − A²)";
+  clues.suspects = bp::test::tanh_backward_suspects(dA, A, arma::mat());
+  EXPECT_TRUE(arma::approx_equal(dZ, expected, "absdiff", 1e-15))
+      << bp::test::doctor_report(dZ, expected, clues) << " " << input
+      << ": expected [1 1.5; 2.25 0.76], got " << dZ;
 }
 
 TEST(Eq11_TanhBackward, MatchesCentralDifferencesOfTheLoss) {
@@ -201,10 +239,11 @@ TEST(Eq11_TanhBackward, SaturatedUnitsPassNothing) {
   // A = ±1 (tanh of |z| > 19.1 in double): 1 − A² = 0, so nothing flows back through them;
   // A = 0: 1 − A² = 1, dA passes unchanged.
   const arma::mat dZ = bp::tanh_backward(arma::mat{{5.0, -7.0, 3.0}}, arma::mat{{1.0, -1.0, 0.0}});
+  SCOPED_TRACE("for dA = [5 -7 3], A = [1 -1 0]: expected dZ = [0 0 3]");
   ASSERT_EQ(dZ.n_cols, 3u);
-  EXPECT_EQ(dZ(0), 0.0);
-  EXPECT_EQ(dZ(1), 0.0);
-  EXPECT_EQ(dZ(2), 3.0);
+  EXPECT_EQ(dZ(0), 0.0) << "A = 1 passes nothing";
+  EXPECT_EQ(dZ(1), 0.0) << "A = -1 passes nothing";
+  EXPECT_EQ(dZ(2), 3.0) << "A = 0 passes dA unchanged";
 }
 
 TEST(Eq11_TanhBackward, PlantedBugsAreCaught) {
@@ -226,10 +265,10 @@ testing::AssertionResult HiddenLayerMatchesTheLoss(const bp::test::HiddenLayerFn
   for (const Network& net : networks()) {
     const Example e = make_example(net);
     const bp::HiddenGrads g = hidden(e.params, e.cache, reference_dZ2(e));
-    testing::AssertionResult r = MatchesTheLoss(loss_of_A1(e), e.cache.A1, g.dA1, net, "dA1");
-    if (r) r = MatchesTheLoss(loss_of_Z1(e), e.cache.Z1, g.dZ1, net, "dZ1");
-    if (r) r = MatchesTheLoss(bp::test::loss_of_W1(e), e.params.W1, g.dW1, net, "dW1");
-    if (r) r = MatchesTheLoss(bp::test::loss_of_b1(e), e.params.b1, g.db1, net, "db1");
+    testing::AssertionResult r = MatchesTheLoss(loss_of_A1(e), e.cache.A1, g.dA1, e, net, "dA1");
+    if (r) r = MatchesTheLoss(loss_of_Z1(e), e.cache.Z1, g.dZ1, e, net, "dZ1");
+    if (r) r = MatchesTheLoss(bp::test::loss_of_W1(e), e.params.W1, g.dW1, e, net, "dW1");
+    if (r) r = MatchesTheLoss(bp::test::loss_of_b1(e), e.params.b1, g.db1, e, net, "db1");
     if (!r) return r;
   }
   return testing::AssertionSuccess();
@@ -254,7 +293,7 @@ TEST(HiddenLayer_Backward, Eq10_DA1MatchesCentralDifferences) {
   for (const Network& net : networks()) {
     const Example e = make_example(net);
     const bp::HiddenGrads g = bp::hidden_layer_backward(e.params, e.cache, reference_dZ2(e));
-    EXPECT_TRUE(MatchesTheLoss(loss_of_A1(e), e.cache.A1, g.dA1, net, "dA1"));
+    EXPECT_TRUE(MatchesTheLoss(loss_of_A1(e), e.cache.A1, g.dA1, e, net, "dA1"));
   }
 }
 
@@ -262,7 +301,7 @@ TEST(HiddenLayer_Backward, Eq11_DZ1MatchesCentralDifferences) {
   for (const Network& net : networks()) {
     const Example e = make_example(net);
     const bp::HiddenGrads g = bp::hidden_layer_backward(e.params, e.cache, reference_dZ2(e));
-    EXPECT_TRUE(MatchesTheLoss(loss_of_Z1(e), e.cache.Z1, g.dZ1, net, "dZ1"));
+    EXPECT_TRUE(MatchesTheLoss(loss_of_Z1(e), e.cache.Z1, g.dZ1, e, net, "dZ1"));
   }
 }
 
@@ -284,7 +323,7 @@ TEST(Eq16_HiddenWeights, MatchesCentralDifferencesOfTheLoss) {
   for (const Network& net : networks()) {
     const Example e = make_example(net);
     const bp::HiddenGrads g = bp::hidden_layer_backward(e.params, e.cache, reference_dZ2(e));
-    EXPECT_TRUE(MatchesTheLoss(bp::test::loss_of_W1(e), e.params.W1, g.dW1, net, "dW1"));
+    EXPECT_TRUE(MatchesTheLoss(bp::test::loss_of_W1(e), e.params.W1, g.dW1, e, net, "dW1"));
   }
 }
 
@@ -321,7 +360,7 @@ TEST(Eq17_HiddenBias, MatchesCentralDifferencesOfTheLoss) {
   for (const Network& net : networks()) {
     const Example e = make_example(net);
     const bp::HiddenGrads g = bp::hidden_layer_backward(e.params, e.cache, reference_dZ2(e));
-    EXPECT_TRUE(MatchesTheLoss(bp::test::loss_of_b1(e), e.params.b1, g.db1, net, "db1"));
+    EXPECT_TRUE(MatchesTheLoss(bp::test::loss_of_b1(e), e.params.b1, g.db1, e, net, "db1"));
   }
 }
 

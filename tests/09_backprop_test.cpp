@@ -45,6 +45,34 @@ using bp::test::Example;
 using bp::test::make_example;
 using bp::test::Network;
 
+// What the gradient doctor is told about one block of backward() on e: the equation, the N of
+// the mean, and the known mistakes of that block (support/doctor.hpp's backward_suspects).
+bp::test::Clues block_clues(const Example& e, const std::string& block) {
+  const bp::test::BackwardSuspects all = bp::test::backward_suspects(e.params, e.cache, e.Y);
+  bp::test::Clues clues;
+  clues.samples = e.X.n_rows;
+  if (block == "dW1") {
+    clues.equation = "the corrected (16): dW1 = Xᵀ [(dZ2 W2ᵀ) ⊙ (1 − A1²)]";
+    clues.suspects = all.W1;
+  } else if (block == "db1") {
+    clues.equation = "the corrected (17): db1 = Σ_rows dZ1";
+    clues.suspects = all.b1;
+  } else if (block == "dW2") {
+    clues.equation = "the corrected (14): dW2 = A1ᵀ dZ2";
+    clues.suspects = all.W2;
+  } else {
+    clues.equation = "the corrected (15): db2 = Σ_rows dZ2";
+    clues.suspects = all.b2;
+  }
+  return clues;
+}
+
+// The doctor on every block of g against the reference backward on e: empty when all agree.
+std::string doctor(const bp::Grads& g, const Example& e) {
+  return bp::test::doctor_backward(g, bp::test::reference_backward(e.params, e.cache, e.Y),
+                                   e.params, e.cache, e.Y, bp::test::gradient_floor(e.loss));
+}
+
 // Whether every block of `errors` is within the tolerance.
 testing::AssertionResult Passes(const bp::GradientCheck& errors, const std::string& where) {
   if (errors.worst() <= bp::test::kTolerance)
@@ -96,7 +124,7 @@ TEST(Backprop_Backward, Eq16_DW1MatchesCentralDifferences) {
     const Example e = make_example(net);
     const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
     EXPECT_TRUE(bp::test::MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, g.dW1,
-                                                    "dW1"))
+                                                    "dW1", block_clues(e, "dW1")))
         << net.name();
   }
 }
@@ -106,7 +134,7 @@ TEST(Backprop_Backward, Eq17_Db1MatchesCentralDifferences) {
     const Example e = make_example(net);
     const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
     EXPECT_TRUE(bp::test::MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, g.db1,
-                                                    "db1"))
+                                                    "db1", block_clues(e, "db1")))
         << net.name();
   }
 }
@@ -116,7 +144,7 @@ TEST(Backprop_Backward, Eq14_DW2MatchesCentralDifferences) {
     const Example e = make_example(net);
     const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
     EXPECT_TRUE(bp::test::MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, g.dW2,
-                                                    "dW2"))
+                                                    "dW2", block_clues(e, "dW2")))
         << net.name();
   }
 }
@@ -126,7 +154,7 @@ TEST(Backprop_Backward, Eq15_Db2MatchesCentralDifferences) {
     const Example e = make_example(net);
     const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
     EXPECT_TRUE(bp::test::MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2, g.db2,
-                                                    "db2"))
+                                                    "db2", block_clues(e, "db2")))
         << net.name();
   }
 }
@@ -177,6 +205,7 @@ testing::AssertionResult AllFinite(const bp::Grads& g) {
 // Every block of `g` agrees to rounding with the reference backward pass of `e`.
 void ExpectTheReferenceGradients(const bp::Grads& g, const Example& e) {
   const bp::Grads want = bp::test::reference_backward(e.params, e.cache, e.Y);
+  SCOPED_TRACE(doctor(g, e));
   EXPECT_TRUE(AgreesToRounding(g.dW1, want.dW1)) << "dW1";
   EXPECT_TRUE(AgreesToRounding(g.db1, want.db1)) << "db1";
   EXPECT_TRUE(AgreesToRounding(g.dW2, want.dW2)) << "dW2";
@@ -226,7 +255,7 @@ TEST(Backprop_FullCheck, EveryParameterOfThePostsNetwork) {
   const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
   ASSERT_EQ(g.dW1.n_elem + g.db1.n_elem + g.dW2.n_elem + g.db2.n_elem, 2502u);
   const bp::GradientCheck errors = bp::test::check_every_entry(g, e);
-  EXPECT_TRUE(Passes(errors, "all 2502 parameters, N = 16"));
+  EXPECT_TRUE(Passes(errors, "all 2502 parameters, N = 16")) << doctor(g, e);
   RecordProperty("worst_relative_errors", bp::test::describe(errors));
 }
 
@@ -236,7 +265,8 @@ TEST(Backprop_FullCheck, RandomDirectionsAndSampledEntriesOnABatchOf200) {
   const Example e = make_example(bp::test::posts_network(200));
   const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
   const bp::GradientCheck errors = bp::test::check_sampled(g, e, 8, 40, 91);
-  EXPECT_TRUE(Passes(errors, "the post's network, N = 200, directions and sampled entries"));
+  EXPECT_TRUE(Passes(errors, "the post's network, N = 200, directions and sampled entries"))
+      << doctor(g, e);
 }
 // [full-check-test]
 

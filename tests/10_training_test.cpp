@@ -39,6 +39,7 @@
 #include "common/files.hpp"
 #include "common/random.hpp"
 #include "common/shape.hpp"
+#include "support/doctor.hpp"
 #include "support/gradcheck.hpp"
 
 namespace {
@@ -180,10 +181,15 @@ testing::AssertionResult GradsAgree(const bp::Grads& a, const bp::Grads& b) {
       return testing::AssertionFailure() << "d" << name << " is " << bp::shape_of(pair.first)
                                          << ", expected " << bp::shape_of(pair.second);
     const double error = max_relative_error(pair.first, pair.second);
-    if (!(error <= kTolerance))
-      return testing::AssertionFailure() << "d" << name << ": relative error " << error
+    if (!(error <= kTolerance)) {
+      bp::test::Clues clues;
+      clues.name = "d" + name;
+      clues.equation = "the L2 penalty's gradient: (λ/2)‖W‖² gives λW, and nothing for a bias";
+      return testing::AssertionFailure() << bp::test::doctor_report(pair.first, pair.second, clues)
+                                         << " d" << name << ": relative error " << error
                                          << " > " << kTolerance << "\ngot\n" << pair.first
                                          << "expected\n" << pair.second;
+    }
   }
   return testing::AssertionSuccess();
 }

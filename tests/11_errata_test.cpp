@@ -52,6 +52,13 @@ using bp::test::numerical_gradient;
 using bp::test::numerical_jacobian;
 using bp::test::ThrowsShapeErrorNaming;
 
+// What the gradient doctor is told about a corrected equation's gradient on e: the N of the mean.
+bp::test::Clues errata_clues(const Example& e) {
+  bp::test::Clues clues;
+  clues.samples = e.X.n_rows;
+  return clues;
+}
+
 // The networks of two classes (the post's K; the sigmoid form of 11.1 needs it): the small ones,
 // the post's with one sample (its own case) and with a batch of four.
 std::vector<Network> two_class_networks() {
@@ -134,7 +141,7 @@ TEST(Errata_Eq5, PrintedIsMinusTheLossAndCorrectedAgrees) {
     EXPECT_TRUE(MatchesCentralDifferences(printed_of_Z2, e.cache.Z2, -dZ2,
                                           "the gradient of the printed (5)"))
         << net.name();
-    EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2")) << net.name();
+    EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2", errata_clues(e))) << net.name();
     const arma::mat descended = e.cache.Z2 - 0.5 * (-dZ2);  // a step down the printed gradient
     EXPECT_GT(bp::test::reference_loss_from_logits(descended, e.Y), e.loss) << net.name();
   }
@@ -161,7 +168,7 @@ TEST(Errata_Eq5, SigmoidOfEachLogitIsNotTheSoftmaxLoss) {
     return bp::post_eq5_sigma_of_each_logit(Z2, e.Y);
   };
   EXPECT_GT(max_relative_error(dZ2, numerical_gradient(units_of_Z2, e.cache.Z2), 1e-4), 1e-3);
-  EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2"));
+  EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2", errata_clues(e)));
 }
 
 // [eq6-test]
@@ -225,7 +232,7 @@ TEST(Errata_Eq7, PrintedHasTheWrongSignCorrectedAgrees) {
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
     ASSERT_EQ(dZ2.n_rows, net.samples);
     ASSERT_EQ(dZ2.n_cols, 2u);
-    EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2")) << net.name();
+    EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2", errata_clues(e))) << net.name();
     const double N = static_cast<double>(net.samples);
     EXPECT_TRUE(AgreesToRounding(dZ2, (e.cache.P - e.Y) / N)) << net.name();
     EXPECT_LT(arma::abs(arma::sum(dZ2, 1)).max(), 1e-15) << "every row sums to 0; " << net.name();
@@ -291,7 +298,7 @@ TEST(Errata_Eq8, RightTheJacobianHasA1InEachBlock) {
   }
   const arma::mat dW2 = e.cache.A1.t() * dZ2;
   EXPECT_TRUE(AgreesToRounding(arma::reshape(chained, H, K), dW2));
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2"));
+  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2", errata_clues(e)));
 }
 
 TEST(Errata_Eq9, RightTheJacobianIsTheIdentity) {
@@ -307,7 +314,7 @@ TEST(Errata_Eq9, RightTheJacobianIsTheIdentity) {
   ASSERT_EQ(printed.n_cols, J.n_cols);
   EXPECT_LE(max_relative_error(printed, J), kTolerance);
   EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2,
-                                        arma::sum(dZ2 * printed, 0), "db2"));
+                                        arma::sum(dZ2 * printed, 0), "db2", errata_clues(e)));
 }
 
 // [eq14-test]
@@ -318,7 +325,7 @@ TEST(Errata_Eq14, PrintedHasTheSignOfEq7CorrectedAgrees) {
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
     const arma::mat dW2 = bp::corrected_eq14(e.cache.A1, dZ2);
-    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2"))
+    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2", errata_clues(e)))
         << net.name();
     const arma::mat printed = bp::post_eq14_printed(e.cache.A1, e.cache.P, e.Y);
     ASSERT_EQ(printed.n_rows, e.params.W2.n_rows);
@@ -339,7 +346,7 @@ TEST(Errata_Eq15, PrintedHasTheSignOfEq7CorrectedAgrees) {
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
     const arma::mat db2 = bp::corrected_eq15(dZ2);
     ASSERT_EQ(db2.n_rows, 1u);
-    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2, db2, "db2"))
+    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2, db2, "db2", errata_clues(e)))
         << net.name();
     const arma::mat printed = bp::post_eq15_printed(e.cache.P, e.Y);
     if (net.samples == 1) {
@@ -366,7 +373,7 @@ TEST(Errata_Eq16, PrintedProductIsUndefined) {
   const arma::mat dW1 = bp::corrected_eq16(e.X, dZ2, e.params.W2, e.cache.A1);
   ASSERT_EQ(dW1.n_rows, 2u);
   ASSERT_EQ(dW1.n_cols, 500u);
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1"));
+  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)));
   const std::string message = logic_error_of(
       [&] { bp::post_eq16_printed(e.X, e.cache.A1, e.cache.P, e.Y, e.params.W2); });
   EXPECT_NE(message.find("matrix multiplication: incompatible matrix dimensions"),
@@ -413,7 +420,7 @@ TEST(Errata_Eq16, CorrectedAgreesOnEveryNetwork) {
   for (const Network& net : nets) {
     const Example e = make_example(net);
     const arma::mat dW1 = bp::corrected_eq16(e.X, reference_dZ2(e), e.params.W2, e.cache.A1);
-    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1"))
+    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)))
         << net.name();
     const bp::HiddenGrads g =
         bp::test::reference_hidden_backward(e.params, e.cache, reference_dZ2(e));
@@ -435,7 +442,7 @@ TEST(Errata_Eq17, PrintedProductIsUndefined) {
   const arma::mat db1 = bp::corrected_eq16(arma::ones(1, 1), dZ2, e.params.W2, e.cache.A1);
   ASSERT_EQ(db1.n_rows, 1u);
   ASSERT_EQ(db1.n_cols, 500u);
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1"));
+  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)));
   EXPECT_TRUE(AgreesToRounding(bp::corrected_eq17(dZ2, e.params.W2, e.cache.A1), db1));
   const std::string message =
       logic_error_of([&] { bp::post_eq17_printed(e.cache.A1, e.cache.P, e.Y, e.params.W2); });
@@ -463,7 +470,7 @@ TEST(Errata_Eq17, FirstLineChainsThroughW1AndGivesItsGradient) {
 
     const arma::mat ones(net.samples, 1, arma::fill::ones);
     const arma::mat db1 = bp::corrected_eq16(ones, dZ2, e.params.W2, e.cache.A1);
-    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1"))
+    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)))
         << net.name();
     const arma::mat with_bias = bp::corrected_eq16(arma::join_rows(e.X, ones), dZ2, e.params.W2,
                                                    e.cache.A1);
@@ -483,7 +490,7 @@ TEST(Errata_Eq10, PrintedIsNotEvenAJacobianCorrectedAgrees) {
   const arma::mat dZ1 = bp::corrected_eq16(arma::eye(N, N), dZ2, e.params.W2, e.cache.A1);
   ASSERT_EQ(dZ1.n_rows, N);
   ASSERT_EQ(dZ1.n_cols, 500u);
-  EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z1(e), e.cache.Z1, dZ1, "dZ1"));
+  EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z1(e), e.cache.Z1, dZ1, "dZ1", errata_clues(e)));
 
   const auto z2_of_a1 = [&e](const arma::mat& a1) {
     return arma::mat(a1 * e.params.W2 + e.params.b2);
@@ -496,7 +503,7 @@ TEST(Errata_Eq10, PrintedIsNotEvenAJacobianCorrectedAgrees) {
       << "the printed (10) is " << bp::shape_of(printed);
   EXPECT_LE(max_relative_error(bp::corrected_eq10(e.params.W2), J), kTolerance);
   EXPECT_TRUE(
-      MatchesCentralDifferences(loss_of_A1(e), e.cache.A1, dZ2 * e.params.W2.t(), "dA1"));
+      MatchesCentralDifferences(loss_of_A1(e), e.cache.A1, dZ2 * e.params.W2.t(), "dA1", errata_clues(e)));
   const arma::mat tanh_prime = 1.0 - arma::square(e.cache.A1);
   EXPECT_THROW(
       {
@@ -515,7 +522,7 @@ TEST(Errata_Eq11, RightTheTanhJacobianIsDiagonal) {
   const arma::uword N = e.X.n_rows;
   const arma::mat dZ2 = reference_dZ2(e);
   const arma::mat dZ1 = bp::corrected_eq16(arma::eye(N, N), dZ2, e.params.W2, e.cache.A1);
-  EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z1(e), e.cache.Z1, dZ1, "dZ1"));
+  EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z1(e), e.cache.Z1, dZ1, "dZ1", errata_clues(e)));
   const auto tanh_of = [](const arma::mat& z) { return arma::mat(arma::tanh(z)); };
   const arma::rowvec a1 = e.cache.A1.row(0);
   const arma::mat J = numerical_jacobian(tanh_of, e.cache.Z1.row(0));
@@ -537,7 +544,7 @@ TEST(Errata_Eq12, RightTheJacobianHasXInEachBlock) {
   const arma::mat dW1 = bp::corrected_eq16(e.X, dZ2, e.params.W2, e.cache.A1);
   const arma::mat dZ1 = bp::corrected_eq16(arma::eye(N, N), dZ2, e.params.W2, e.cache.A1);
   EXPECT_TRUE(AgreesToRounding(dW1, e.X.t() * dZ1));
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1"));
+  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)));
   const arma::rowvec x = e.X.row(0);
   const auto z1_of_W1 = [&](const arma::mat& W1) { return arma::mat(x * W1 + e.params.b1); };
   const arma::mat J = numerical_jacobian(z1_of_W1, e.params.W1);
@@ -559,7 +566,7 @@ TEST(Errata_Eq13, RightTheJacobianIsTheIdentity) {
   const arma::mat dZ2 = reference_dZ2(e);
   const arma::mat db1 =
       bp::corrected_eq16(arma::ones(N, 1), dZ2, e.params.W2, e.cache.A1);
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1"));
+  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)));
   const arma::rowvec x = e.X.row(0);
   const auto z1_of_b1 = [&](const arma::mat& b1) { return arma::mat(x * e.params.W1 + b1); };
   const arma::mat J = numerical_jacobian(z1_of_b1, e.params.b1);

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/datasets.hpp"
@@ -261,8 +262,52 @@ TEST_F(Datasets_Csv, MissingFileOrFolderIsNamed) {
     bp::load_csv(dir_);
     FAIL() << "a folder loaded";
   } catch (const bp::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("is a folder"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("a folder, not a CSV file"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(Datasets_Csv, AUtf8MarkDirectlyBeforeADataLineIsSkipped) {
+  // No header: the mark sits right before the first number, which must still read as 0.5.
+  const bp::Dataset data = bp::load_csv(Write("points.csv", "\xEF\xBB\xBF" "0.5,1,0\n2,3,1\n"));
+  ASSERT_EQ(data.X.n_rows, 2u);
+  EXPECT_EQ(data.X(0, 0), 0.5);
+  EXPECT_EQ(data.X(1, 1), 3.0);
+  EXPECT_TRUE(arma::all(data.labels == arma::uvec({0, 1})));
+}
+
+TEST_F(Datasets_Csv, NulBytesAndUtf16AreNamedInOneWholeLine) {
+  EXPECT_TRUE(Rejects(std::string("1,2,0\n3\0,4,1\n", 13), ":2:", "a NUL byte (column 2)"));
+  // UTF-16 with its byte-order mark, and without (little-endian: a NUL after each character).
+  EXPECT_TRUE(Rejects(std::string("\xFF\xFE" "1\0,\0" "2\0", 8), "", "the file is UTF-16"));
+  EXPECT_TRUE(Rejects(std::string("1\0,\0" "2\0,\0" "0\0\n\0", 12), ":1:",
+                      "a NUL byte (column 2): is the file UTF-16 or binary?"));
+  // A control character in a quoted field is written \xNN, so the message stays whole.
+  EXPECT_TRUE(Rejects("1,2,0\n3,a\x01\x1b" "b,1\n", ":2:", "x2 \"a\\x01\\x1bb\" is not a number"));
+}
+
+TEST_F(Datasets_Csv, FilesThatAreNotRegularAreRefusedWithoutWaiting) {
+  const std::filesystem::path fifo = dir_ / "fifo.csv";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // A FIFO with no writer: opening it to read would wait forever.
+  for (const auto& [path, kind] : {std::pair<std::filesystem::path, std::string>{fifo, "a FIFO (named pipe)"},
+                                   {"/dev/zero", "a character device"},
+                                   {"/dev/null", "a character device"}}) {
+    try {
+      bp::load_csv(path);
+      ADD_FAILURE() << path << " loaded";
+    } catch (const bp::InputError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(path.string() + ": " + kind + ", not a regular file", 0), 0u)
+          << e.what();
+    }
+  }
+}
+
+TEST_F(Datasets_Csv, ReadingIsBoundedInBytesAndLines) {
+  EXPECT_TRUE(Rejects(std::string(bp::kMaxCsvBytes + 1, '\n'), "",
+                      std::to_string(bp::kMaxCsvBytes + 1) + " bytes, more than the " +
+                          std::to_string(bp::kMaxCsvBytes) + " bytes a CSV file may have"));
+  EXPECT_TRUE(Rejects("0,0,0\n1,1,1\n" + std::string(bp::kMaxCsvLines, '\n'), ":1000001:",
+                      "more than 1000000 lines"));
 }
 
 TEST_F(Datasets_Csv, ClassesMustBeZeroToKMinusOneAllPresent) {

@@ -3,6 +3,7 @@
 // damaged file refused in one line.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <armadillo>
@@ -142,7 +143,8 @@ TEST_F(Common_WriteWhole, WriteWholeIntoAMissingFolderNamesTheFile) {
   const std::string message = input_error_of([&] { bp::write_whole(dir_ / "no" / "a.txt", "x"); });
   EXPECT_NE(message.find("cannot write " + (dir_ / "no" / "a.txt").string()), std::string::npos)
       << message;
-  EXPECT_NE(message.find("No such file or directory"), std::string::npos) << message;
+  EXPECT_NE(message.find("the folder " + (dir_ / "no").string() + " does not exist"), std::string::npos)
+      << message;
   EXPECT_EQ(entries(), 0);
 }
 
@@ -176,6 +178,51 @@ TEST_F(Common_WriteWhole, CsvWrittenThroughWriteWholeReadsBackExactly) {
   std::getline(in, header);
   ASSERT_TRUE(back.load(in, arma::csv_ascii));
   EXPECT_TRUE(same_bits(back, table));
+}
+
+// ---------------------------------------------------------------------------------------------
+// bp::checked_output: what may be replaced.
+
+TEST_F(Common_WriteWhole, FilesThatAreNotRegularAreNeverReplaced) {
+  ASSERT_EQ(::mkfifo((dir_ / "fifo").c_str(), 0600), 0);
+  fs::create_symlink("loop", dir_ / "loop");
+  fs::create_symlink("missing", dir_ / "dangling");
+  // The devices through links: a regression would replace a link, never /dev/null itself.
+  fs::create_symlink("/dev/null", dir_ / "null");
+  fs::create_symlink("/dev/full", dir_ / "full");
+  const std::vector<std::pair<fs::path, std::string>> cases = {
+      {dir_ / "null", "it is a character device, not a regular file; the programs never replace one"},
+      {dir_ / "full", "it is a character device"},
+      {dir_ / "fifo", "it is a FIFO (named pipe), not a regular file"},
+      {dir_ / "loop", "Too many levels of symbolic links"},
+      {dir_ / "dangling", "a symbolic link to a missing file"},
+      {dir_ / std::string(256, 'x'), "a name in it is 256 bytes long"},
+      {"", "empty name"}};
+  for (const auto& [path, why] : cases) {
+    const std::string message = input_error_of([&] { bp::write_whole(path, "x"); });
+    EXPECT_NE(message.find(why), std::string::npos) << path << ": " << message;
+  }
+  EXPECT_TRUE(fs::is_symlink(dir_ / "null") && fs::is_character_file(dir_ / "null"));
+  EXPECT_TRUE(fs::is_symlink(dir_ / "full") && fs::is_character_file(dir_ / "full"));
+  EXPECT_TRUE(fs::is_fifo(dir_ / "fifo"));
+  EXPECT_EQ(entries(), 5) << "no temporary is left";
+}
+
+TEST_F(Common_WriteWhole, ALinkToARegularFileIsFollowedAndKept) {
+  bp::write_whole(dir_ / "target", "old");
+  fs::create_symlink("target", dir_ / "link");
+  bp::write_whole(dir_ / "link", "new");
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link")) << "the link stays a link";
+  EXPECT_EQ(read_all(dir_ / "target"), "new");
+  EXPECT_EQ(entries(), 2);
+}
+
+TEST_F(Common_WriteWhole, ANameOfTheLongestLengthIsWritten) {
+  // Its temporary ".name.tmp.<pid>" would be longer than a name may be: it is cut short.
+  const fs::path longest = dir_ / std::string(bp::kMaxNameBytes, 'n');
+  bp::write_whole(longest, "content");
+  EXPECT_EQ(read_all(longest), "content");
+  EXPECT_EQ(entries(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------

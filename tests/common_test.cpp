@@ -145,8 +145,9 @@ TEST_F(Common_Files, FigureIsAValidPngWithItsData) {
 }
 
 TEST_F(Common_Files, BrokenScriptLeavesNoPng) {
-  // A script that does not exist: gnuplot fails, the program goes on, no PNG appears.
-  EXPECT_FALSE(bp::draw_figure("no_such_script", dir_ / "x.png", {}));
+  // A script that does not exist: gnuplot runs but draws nothing. That is an error (only a
+  // missing gnuplot merely warns), and no PNG appears.
+  EXPECT_THROW(bp::draw_figure("no_such_script", dir_ / "x.png", {}), std::runtime_error);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "x.png"));
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 0);
 }

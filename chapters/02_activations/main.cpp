@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
                    "Standard deviation of the random logits; try 1000");
   program.add_seed(seed);
 
+  program.set_memory_estimate({"--samples", "--classes"}, "8 bytes × 5·N·K + 64 MB", [&] {
+    return 8.0 * 5 * static_cast<double>(samples) * static_cast<double>(classes) + 64e6;
+  });
   return program.run(argc, argv, [&] {
     const auto N = static_cast<arma::uword>(samples);
     const auto K = static_cast<arma::uword>(classes);

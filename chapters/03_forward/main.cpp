@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
   program.add_seed(seed);
 
+  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 5·N·H + 64 MB", [&] {
+    return 8.0 * 5 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
+  });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);

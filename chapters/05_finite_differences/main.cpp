@@ -74,10 +74,14 @@ int main(int argc, char** argv) {
   program.add_text("--plots", plots, "Folder for the figure and its data (default: figures/ "
                                      "beside the build's bin/)");
 
+  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 5·N·H + 64 MB", [&] {
+    return 8.0 * 5 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
+  });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);
-    const std::filesystem::path figures = bp::output_dir(plots);
+    const std::filesystem::path figures =
+        bp::output_dir(plots, {"ch05_fd_error.csv", "ch05_fd_error.png"});
     bp::print_banner(
         "Chapter 05: finite differences",
         "central  (f(x+h) - f(x-h)) / 2h:  truncation error h^2 |f'''| / 6, falls as h^2\n"

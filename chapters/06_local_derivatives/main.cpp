@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
   program.add_size("--hidden", hidden, 100000, "Hidden units H");
   program.add_seed(seed);
 
+  program.set_memory_estimate({"--hidden"}, "8 bytes × 4·H² + 64 MB", [&] {
+    return 8.0 * 4 * static_cast<double>(hidden) * static_cast<double>(hidden) + 64e6;
+  });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     bp::print_banner(

@@ -82,6 +82,12 @@ int main(int argc, char** argv) {
   program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
   program.add_seed(seed);
 
+  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 3·N·H + 64 MB", [&] {
+    return 8.0 * 3 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
+  });
+  program.set_work_estimate({"--hidden", "--samples"}, "2.3 ns × 2·H²·N", [&] {
+    return 2.3e-9 * 2.0 * static_cast<double>(hidden) * hidden * static_cast<double>(samples);
+  });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);

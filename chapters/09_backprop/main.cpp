@@ -86,6 +86,12 @@ int main(int argc, char** argv) {
   program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
   program.add_seed(seed);
 
+  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 7·N·H + 64 MB", [&] {
+    return 8.0 * 7 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
+  });
+  program.set_work_estimate({"--hidden", "--samples"}, "1.3 ns × 10·H²·N", [&] {
+    return 1.3e-9 * 10.0 * static_cast<double>(hidden) * hidden * static_cast<double>(samples);
+  });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);

@@ -64,9 +64,20 @@ int main(int argc, char** argv) {
   program.add_text("--markdown", markdown,
                    "Also write the table as Markdown to this file, for the chapter's page");
 
+  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × (4·H² + 10·N·H) + 64 MB", [&] {
+    const double h = hidden;
+    return 8.0 * (4 * h * h + 10 * static_cast<double>(samples) * h) + 64e6;
+  });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);
+    if (!markdown.empty()) {  // checked before the work, written after it
+      try {
+        bp::checked_output(markdown);
+      } catch (const bp::InputError& failure) {
+        throw bp::InputError(std::string("--markdown: ") + failure.what());
+      }
+    }
     bp::print_banner(
         "Chapter 11: the post's errata, each proven",
         "Every equation of the post, as printed and corrected, checked on the post's network:\n"

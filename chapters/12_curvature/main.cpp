@@ -197,6 +197,21 @@ int main(int argc, char** argv) {
                      "Also build the large network's full Hessian (2n gradients) and its whole "
                      "spectrum by eig_sym: about a minute for the post's network");
 
+  // n = 5H + 2 parameters; the full Hessian (--full-hessian) is n×n, kept with its symmetric part.
+  program.set_memory_estimate(
+      {"--hidden", "--samples", "--full-hessian"}, "8 bytes × (6·N·H + 2·n² with --full-hessian) + 64 MB",
+      [&] {
+        const double n = 5.0 * hidden + 2.0;
+        return 8.0 * (6.0 * samples * static_cast<double>(hidden) + (full_hessian ? 2.0 * n * n : 0.0)) +
+               64e6;
+      });
+  // Two power iterations of up to 1000 Hessian-vector products (2 gradients each), 300 training
+  // steps and the two runs of --steps: each a gradient over the N×H layer, ~15 ns an entry.
+  program.set_work_estimate({"--hidden", "--samples", "--steps"}, "15 ns × N·H·(4300 + 2·steps)",
+                            [&] {
+                              return 15e-9 * static_cast<double>(samples) * hidden *
+                                     (4300.0 + 2.0 * steps);
+                            });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto H_small = static_cast<arma::uword>(small_hidden);
@@ -209,7 +224,8 @@ int main(int argc, char** argv) {
                            fixed(8.0 * static_cast<double>(n) * static_cast<double>(n) / 1e9, 1) +
                            " GB; use it with --hidden " + std::to_string(kMaxFullHessianHidden) +
                            " or fewer");
-    const std::filesystem::path figures = bp::output_dir(plots);
+    const std::filesystem::path figures = bp::output_dir(
+        plots, {"ch12_spectrum.csv", "ch12_spectrum.png", "ch12_step_limit.csv", "ch12_step_limit.png"});
     bp::print_banner(
         "Chapter 12: curvature and the step-size limit",
         "H(θ) v = (∇J(θ + εv) - ∇J(θ - εv)) / 2ε, ε = " + sci(bp::kHessianStep, 0) +

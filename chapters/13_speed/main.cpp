@@ -136,6 +136,9 @@ int main(int argc, char** argv) {
   program.add_size("--samples", samples, 100000, "Samples N in the batch");
   program.add_size("--repeats", repeats, 1000, "Runs of each timing (the median is printed)");
   program.add_seed(seed);
+  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 8·N·H + 64 MB", [&] {
+    return 8.0 * 8 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
+  });
   return program.run(argc, argv, [&] {
     const arma::uword H = static_cast<arma::uword>(hidden);
     const arma::uword N = static_cast<arma::uword>(samples);

@@ -203,7 +203,7 @@ void time_both(bp::PostsTape& posts, const bp::Params& params, const arma::mat& 
             << "  arithmetic: bench/bench_autodiff measures it carefully.\n\n";
 }
 
-/// 4. The tape as a graph: ch14_tape.dot, and ch14_tape.svg when Graphviz's dot runs.
+/// 6. The tape as a graph: ch14_tape.dot, and ch14_tape.svg when Graphviz's dot runs.
 void draw_tape(const bp::PostsTape& posts, const std::filesystem::path& figures) {
   const std::filesystem::path dot_file = figures / "ch14_tape.dot";
   const arma::mat& X = posts.tape.value(posts.X);
@@ -212,7 +212,7 @@ void draw_tape(const bp::PostsTape& posts, const std::filesystem::path& figures)
                   posts.tape.to_dot(std::string("The tape of the post's network, N = ") +
                                     std::to_string(X.n_rows) + ", H = " +
                                     std::to_string(W1.n_cols)));
-  std::cout << "4. The tape as a graph: " << dot_file.string() << "\n";
+  std::cout << "6. The tape of section 1 as a graph: " << dot_file.string() << "\n";
   const std::string svg = svg_from_dot(dot_file);
   if (svg.empty()) {
     std::cout << "  ch14_tape.svg not drawn: Graphviz's dot is not installed or failed; "
@@ -223,7 +223,7 @@ void draw_tape(const bp::PostsTape& posts, const std::filesystem::path& figures)
   std::cout << "  and as a picture: " << (figures / "ch14_tape.svg").string() << "\n\n";
 }
 
-/// 5. Every gradient of a deeper network (the same operations, no new derivative code) against
+/// 4. Every gradient of a deeper network (the same operations, no new derivative code) against
 /// chapter 05's central differences on the first 16 rows of the batch. X: N×2; Y: N×2 one-hot.
 void check_deeper(const std::vector<bp::Layer>& layers, const std::string& shape,
                   const arma::mat& X, const arma::mat& Y, std::uint64_t seed) {
@@ -233,7 +233,7 @@ void check_deeper(const std::vector<bp::Layer>& layers, const std::string& shape
   deep.tape.backward(deep.L);
   arma::uword count = 0;
   for (const bp::Layer& layer : layers) count += layer.W.n_elem + layer.b.n_elem;
-  std::cout << "5. A deeper network, " << shape << ": " << count << " parameters, "
+  std::cout << "4. A deeper network, " << shape << ": " << count << " parameters, "
             << deep.tape.nodes.size() << " nodes, the same operations and VJPs.\n"
             << "  Every gradient against chapter 05's central differences (step "
             << sci(bp::kCentralStep) << ", floor " << sci(bp::kRelativeFloor) << ") on "
@@ -275,18 +275,22 @@ void check_deeper(const std::vector<bp::Layer>& layers, const std::string& shape
             << " (tolerance " << sci(bp::kGradientTolerance) << ").\n\n";
 }
 
-/// 6. Full-batch gradient descent on two moons, every gradient from the tape.
+/// 5. Full-batch gradient descent on two moons, every gradient from the tape; the curve (epoch,
+/// loss, accuracy) to ch14_training.csv.
 void train_deeper(std::vector<bp::Layer> layers, arma::uword N, std::uint64_t seed, int epochs,
-                  double rate) {
+                  double rate, const std::filesystem::path& figures) {
   bp::Rng moons_rng(seed + 4);
   const bp::Dataset moons = bp::make_moons(std::max<arma::uword>(N, 2), 0.1, moons_rng);
   const arma::mat Ym = bp::one_hot(moons.labels, moons.classes);
-  std::cout << "6. Training it: full-batch gradient descent on " << moons.name
+  std::cout << "5. Training it: full-batch gradient descent on " << moons.name
             << ", N = " << moons.X.n_rows << ", η = " << rate << ", " << epochs
             << " epochs, every gradient from the tape\n    epoch      loss   accuracy\n";
+  arma::mat curve(static_cast<arma::uword>(epochs) + 1, 3);  // epoch, loss, accuracy
   for (int epoch = 0; epoch <= epochs; ++epoch) {
     bp::LayersTape t = bp::record_layers(layers, moons.X, Ym);
     const double loss = t.tape.value(t.L)(0, 0);
+    const double correct = accuracy(t.tape.value(t.logits), moons.labels);
+    curve.row(static_cast<arma::uword>(epoch)) = arma::rowvec{static_cast<double>(epoch), loss, correct};
     if (!std::isfinite(loss))
       throw bp::InputError("--lr " + fixed(rate, 3) + ": training diverged at epoch " +
                            std::to_string(epoch) + "; try a smaller rate");
@@ -294,7 +298,7 @@ void train_deeper(std::vector<bp::Layer> layers, arma::uword N, std::uint64_t se
     if (show)
       std::cout << "    " << std::setw(5) << epoch << std::setw(10) << fixed(loss, 4)
                 << std::setw(10)
-                << fixed(100.0 * accuracy(t.tape.value(t.logits), moons.labels), 1) << "%\n";
+                << fixed(100.0 * correct, 1) << "%\n";
     if (epoch == epochs) break;
     t.tape.backward(t.L);
     for (std::size_t l = 0; l < layers.size(); ++l) {
@@ -302,6 +306,9 @@ void train_deeper(std::vector<bp::Layer> layers, arma::uword N, std::uint64_t se
       layers[l].b -= rate * arma::rowvec(t.tape.grad(t.b[l]));
     }
   }
+  const std::filesystem::path csv = figures / "ch14_training.csv";
+  bp::write_csv(csv, {"epoch", "loss", "accuracy"}, curve);
+  std::cout << "  The curve, every epoch: " << csv.string() << "\n\n";
 }
 
 }  // namespace
@@ -313,8 +320,8 @@ int main(int argc, char** argv) {
       "operations, each with its value, its parents and its vector-Jacobian product), runs it "
       "backwards, and compares every gradient with chapter 09's hand-derived backward(); times "
       "both; writes the tape as a graph (ch14_tape.dot, and ch14_tape.svg when Graphviz is "
-      "installed); then differentiates a deeper network with the same operations, checks it "
-      "against central differences and trains it on two moons.");
+      "installed); differentiates a deeper network with the same operations, checks it against "
+      "central differences and trains it on two moons (its curve: ch14_training.csv).");
   int hidden = 500;
   int samples = 200;
   int width = 64;
@@ -333,10 +340,32 @@ int main(int argc, char** argv) {
   program.add_text("--plots", plots,
                    "Folder for the tape's graph (default: figures/ beside the build's bin/)");
 
+  // Memory: about 20 N×H matrices for the post's network (its tape's values, the copies its
+  // VJPs keep, its gradients, chapter 09's cache and gradients), 12 N×width per layer for the
+  // deeper one. Time: the deeper network's check, 2 losses on 16 samples for each entry checked,
+  // and its training, 3 passes over N samples an epoch, each about width²·depth multiply-adds.
+  const auto entries_checked = [&] {
+    const double W = width, d = depth;
+    const auto block = [](double n) { return std::min(n, static_cast<double>(kMaxChecked)); };
+    return block(2 * W) + block(W) + (d - 1) * (block(W * W) + block(W)) + block(2 * W) + 2;
+  };
+  program.set_memory_estimate({"--hidden", "--samples", "--width", "--depth"},
+                              "8 bytes × (20·N·H + 12·N·width·depth) + 64 MB", [&] {
+                                const double N = samples, H = hidden;
+                                return 8.0 * (20.0 * N * H + 12.0 * N * width * depth) + 64e6;
+                              });
+  program.set_work_estimate(
+      {"--samples", "--width", "--depth", "--epochs"},
+      "1.3 ns × (32·C + 3·epochs·N)·width²·depth, C the entries checked", [&] {
+        const double macs = (32.0 * entries_checked() + 3.0 * epochs * samples) * width *
+                            static_cast<double>(width) * depth;
+        return 1.3e-9 * macs;
+      });
   return program.run(argc, argv, [&] {
     const auto H = static_cast<arma::uword>(hidden);
     const auto N = static_cast<arma::uword>(samples);
-    const std::filesystem::path figures = bp::output_dir(plots);
+    const std::filesystem::path figures =
+        bp::output_dir(plots, {"ch14_training.csv", "ch14_tape.dot", "ch14_tape.svg"});
     bp::print_banner(
         "Chapter 14: automatic differentiation",
         "The tape records each operation as it runs: its value, its parents, and its\n"
@@ -351,7 +380,6 @@ int main(int argc, char** argv) {
     print_tape(posts, H, N, seed);
     compare_with_backward(posts, params, X, Y);
     time_both(posts, params, X, Y);
-    draw_tape(posts, figures);
 
     std::vector<arma::uword> widths = {2};
     for (int l = 0; l < depth; ++l) widths.push_back(static_cast<arma::uword>(width));
@@ -361,6 +389,7 @@ int main(int argc, char** argv) {
       shape += std::string(" -> ") + std::to_string(widths[l]);
     const std::vector<bp::Layer> layers = bp::init_layers(widths, seed);
     check_deeper(layers, shape, X, Y, seed);
-    train_deeper(layers, N, seed, epochs, rate);
+    train_deeper(layers, N, seed, epochs, rate, figures);
+    draw_tape(posts, figures);
   });
 }

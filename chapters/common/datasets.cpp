@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/input_file.hpp"
 #include "common/program.hpp"
 
 namespace bp {
@@ -96,26 +97,35 @@ class CsvReader {
   explicit CsvReader(std::filesystem::path path) : path_(std::move(path)) {}
 
   Dataset read() {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path_, ec))
-      throw InputError(path_.string() + ": is a folder, not a CSV file");
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) throw InputError("cannot open " + path_.string() + ": " + std::strerror(errno));
+    const InputFile file(path_, "a CSV file", kMaxCsvBytes);
+    const std::string content = file.read_all();
+    if (content.empty())
+      throw InputError(path_.string() + ": the file is empty; expected lines x1,x2,label");
+    if (content.rfind("\xFF\xFE", 0) == 0 || content.rfind("\xFE\xFF", 0) == 0)
+      throw InputError(path_.string() + ": the file is UTF-16 (it starts with a UTF-16 "
+                       "byte-order mark); save it as UTF-8 or plain ASCII");
 
     std::vector<double> x1;
     std::vector<double> x2;
     std::vector<arma::uword> labels;
-    std::string line;
-    bool any_line = false;
     bool first = true;
-    while (std::getline(in, line)) {
+    std::size_t at = 0;
+    while (at < content.size()) {
+      const std::size_t end = std::min(content.find('\n', at), content.size());
+      std::string line = content.substr(at, end - at);
+      at = end + 1;
       ++line_no_;
-      any_line = true;
+      if (line_no_ > kMaxCsvLines)
+        fail("more than " + std::to_string(kMaxCsvLines) + " lines; a CSV file may have at most "
+             "that many");
+      if (const std::size_t nul = line.find('\0'); nul != std::string::npos)
+        fail("a NUL byte (column " + std::to_string(nul + 1) + "): is the file UTF-16 or binary? "
+             "save it as UTF-8 or plain ASCII");
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line_no_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 mark
-      const std::string content = trim(line);
-      if (content.empty() || content[0] == '#') continue;
-      const std::vector<std::string> fields = split_commas(content);
+      const std::string content_of_line = trim(line);
+      if (content_of_line.empty() || content_of_line[0] == '#') continue;
+      const std::vector<std::string> fields = split_commas(content_of_line);
       if (first && is_header(fields)) {
         first = false;
         continue;
@@ -123,7 +133,7 @@ class CsvReader {
       first = false;
       if (fields.size() != 3)
         fail("expected 3 values x1,x2,label separated by commas, found " +
-             std::to_string(fields.size()) + " in \"" + shorten(content) + "\"");
+             std::to_string(fields.size()) + " in \"" + shorten(content_of_line) + "\"");
       if (labels.size() == kMaxPoints)
         fail("more than " + std::to_string(kMaxPoints) + " points; the course's programs take at "
              "most that many");
@@ -131,9 +141,6 @@ class CsvReader {
       x2.push_back(coordinate(fields[1], "x2"));
       labels.push_back(label(fields[2]));
     }
-    if (in.bad()) throw InputError("cannot read " + path_.string() + ": " + std::strerror(errno));
-    if (!any_line)
-      throw InputError(path_.string() + ": the file is empty; expected lines x1,x2,label");
     if (labels.empty())
       throw InputError(path_.string() + ": no data lines; expected lines x1,x2,label");
     return assemble(x1, x2, labels);
@@ -144,8 +151,10 @@ class CsvReader {
     throw InputError(path_.string() + ":" + std::to_string(line_no_) + ": " + what);
   }
 
+  /// At most 40 bytes of `text`, its control characters written \xNN (the message stays one
+  /// whole line).
   static std::string shorten(const std::string& text) {
-    return text.size() <= 40 ? text : text.substr(0, 37) + "...";
+    return printable(text.size() <= 40 ? text : text.substr(0, 37) + "...");
   }
 
   static bool is_header(const std::vector<std::string>& fields) {

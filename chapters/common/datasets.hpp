@@ -13,6 +13,7 @@
 #pragma once
 
 #include <armadillo>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ struct Dataset {
 
 /// The most points a data set may have (as the programs' --samples flag).
 inline constexpr arma::uword kMaxPoints = 100000;
+/// The most bytes a CSV file may have: 16 MiB (100000 points of 17-digit numbers take 6 MB).
+inline constexpr std::uint64_t kMaxCsvBytes = std::uint64_t{16} << 20;
+/// The most lines a CSV file may have, blank lines and comments included.
+inline constexpr std::size_t kMaxCsvLines = 1000000;
 /// The most classes a CSV file may use (labels 0 … 9).
 inline constexpr arma::uword kMaxClasses = 10;
 
@@ -98,8 +103,9 @@ Dataset make_dataset(const std::string& kind, arma::uword samples, double noise,
  * @param path  the file to read
  * @return the points, with name "<file name>, N points"
  * @throws InputError with one line naming the file, and the line for a problem on a line
- *         (`points.csv:7: ...`), when the file is missing or unreadable, empty, or has no data
- *         line; when a line has another number of fields than 3, a value that is not a number
+ *         (`points.csv:7: ...`), when the file is missing or unreadable, is not a regular file
+ *         (a folder, a device, a FIFO: see bp::InputFile), has more than kMaxCsvBytes bytes or
+ *         kMaxCsvLines lines, is empty, is UTF-16 or holds a NUL byte, or has no data line; when a line has another number of fields than 3, a value that is not a number
  *         or not finite, or a label that is not a class index; when a class has no point or
  *         there is only one class; or when it has more than kMaxPoints points.
  */

@@ -14,6 +14,7 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "common/program.hpp"
 
@@ -108,13 +109,13 @@ class PendingRemoval {
 // ---------------------------------------------------------------------------------------------
 // The temporary a file is written to before it replaces its target.
 
-/// A sibling of `target` that no other writer uses: ".name.tmp.<pid>".
+/// A sibling of `target` that no other writer uses: ".name.tmp.<pid>", the name cut short when
+/// the whole would pass kMaxNameBytes.
 fs::path temporary_for(const fs::path& target) {
-  std::string name = ".";
-  name += target.filename().string();
-  name += ".tmp.";
-  name += std::to_string(::getpid());
-  return target.parent_path() / name;
+  const std::string suffix = ".tmp." + std::to_string(::getpid());
+  std::string name = target.filename().string();
+  if (1 + name.size() + suffix.size() > kMaxNameBytes) name.resize(kMaxNameBytes - 1 - suffix.size());
+  return target.parent_path() / ("." + name + suffix);
 }
 
 /// "cannot write PATH: reason", the one line every failed write gives.
@@ -132,13 +133,12 @@ class Temporary {
   explicit Temporary(const fs::path& target) : target_(target) {
     install_signal_handlers();
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-    // Not O_CLOEXEC: gnuplot, a child process, writes figures through this descriptor.
-    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR, 0666);
+    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
     if (fd_ >= 0 && ::access("/proc/self/fd", X_OK) == 0) return;
     if (fd_ >= 0) ::close(fd_);
     named_ = temporary_for(target);
     pending_ = std::make_unique<PendingRemoval>(named_);
-    fd_ = ::open(named_.c_str(), O_CREAT | O_EXCL | O_RDWR, 0666);
+    fd_ = ::open(named_.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0666);
     if (fd_ < 0) {
       const int error = errno;
       pending_.reset();
@@ -151,13 +151,6 @@ class Temporary {
   }
   Temporary(const Temporary&) = delete;
   Temporary& operator=(const Temporary&) = delete;
-
-  int fd() const { return fd_; }
-
-  /// The name another process can open the file by: /dev/fd/N for an anonymous one.
-  std::string path_for_child() const {
-    return named_.empty() ? "/dev/fd/" + std::to_string(fd_) : named_.string();
-  }
 
   /// Writes all of `bytes` at the current offset.
   void write_all(std::string_view bytes) {
@@ -196,24 +189,68 @@ class Temporary {
   std::unique_ptr<PendingRemoval> pending_;
 };
 
-/// Whether the open file `fd` holds a whole PNG: signature first, IEND chunk last.
-bool holds_whole_png(int fd) {
+/// Whether `c` is a control character (a newline, a carriage return, a NUL, DEL...).
+bool is_control(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+
+/// A gnuplot string literal of a text: single quotes, in which gnuplot interprets nothing (no
+/// backslash escapes, no `command` substitution, no @macros) but a doubled quote, which stands
+/// for one; a control character (a newline would end the line, and the next would be a command)
+/// is shown as "?".
+std::string quoted_text(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("''") : std::string(1, is_control(c) ? '?' : c);
+  return out + "'";
+}
+
+/// The same for a path the program itself chose (the scripts' folder): a control character in
+/// it cannot be shown otherwise, so it is refused.
+std::string quoted_path(const std::string& path) {
+  for (const char c : path)
+    if (is_control(c))
+      throw std::runtime_error("the folder of the gnuplot scripts, " + printable(path) +
+                               ", has a control character in its name; move the course");
+  return quoted_text(path);
+}
+
+/// A descriptor that gnuplot, a child process, inherits: without FD_CLOEXEC.
+void let_children_inherit(int fd) {
+  const int flags = ::fcntl(fd, F_GETFD);
+  if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+}
+
+/// Closes a descriptor once, at the end of a scope or before.
+class Descriptor {
+ public:
+  explicit Descriptor(int fd = -1) : fd_(fd) {}
+  ~Descriptor() { close(); }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  Descriptor(Descriptor&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  Descriptor& operator=(Descriptor&&) = delete;
+  int get() const { return fd_; }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
+/// The largest PNG a figure may be (the course's are 20 to 200 kB).
+constexpr std::size_t kMaxFigureBytes = std::size_t{64} << 20;
+
+/// Whether `bytes` is a whole PNG: the 8-byte signature first, the 12-byte IEND chunk last (a
+/// PNG cut short lacks it).
+bool is_whole_png(std::string_view bytes) {
   static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   // The IEND chunk: length 0, type "IEND", its CRC-32; nothing may follow it.
   static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size < 20) return false;
-  unsigned char head[8] = {};
-  unsigned char tail[12] = {};
-  if (::pread(fd, head, 8, 0) != 8 || ::pread(fd, tail, 12, info.st_size - 12) != 12) return false;
-  return std::memcmp(head, signature, 8) == 0 && std::memcmp(tail, iend, 12) == 0;
-}
-
-/// A gnuplot string literal: single quotes, with ' doubled.
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += (c == '\'') ? std::string("''") : std::string(1, c);
-  return out + "'";
+  return bytes.size() >= 20 && std::memcmp(bytes.data(), signature, 8) == 0 &&
+         std::memcmp(bytes.data() + bytes.size() - 12, iend, 12) == 0;
 }
 
 fs::path executable_dir() {
@@ -224,8 +261,61 @@ fs::path executable_dir() {
 
 }  // namespace
 
+fs::path checked_output(const fs::path& path) {
+  const std::string text = path.string();
+  const auto cannot = [&](const std::string& why) -> InputError {
+    return InputError("cannot write " + printable(text) + ": " + why);
+  };
+  if (text.empty()) throw InputError("cannot write a file with an empty name; name a file");
+  if (text.size() > kMaxPathBytes)
+    throw cannot("the path is " + std::to_string(text.size()) + " bytes long; a path may have at most " +
+                 std::to_string(kMaxPathBytes));
+  for (const fs::path& part : path)
+    if (part.string().size() > kMaxNameBytes)
+      throw cannot("a name in it is " + std::to_string(part.string().size()) +
+                   " bytes long; a file or folder name may have at most " +
+                   std::to_string(kMaxNameBytes) + " bytes");
+  // The target itself: absent, or a regular file (a symbolic link to one is followed).
+  fs::path target = path;
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+      const int error = errno;
+      if (error == ENOENT)
+        throw cannot("a symbolic link to a missing file; name the file itself");
+      throw cannot(std::strerror(error));  // a loop: "Too many levels of symbolic links"
+    }
+    if (S_ISDIR(info.st_mode)) throw cannot("it is a folder; name a file");
+    if (!S_ISREG(info.st_mode))
+      throw cannot("it is " + file_kind(info.st_mode) +
+                   ", not a regular file; the programs never replace one");
+    if (::access(path.c_str(), W_OK) != 0)
+      throw cannot(std::string("the file exists and may not be written: ") + std::strerror(errno));
+    if (S_ISLNK(link.st_mode)) {
+      std::error_code ec;
+      target = fs::canonical(path, ec);
+      if (ec) throw cannot(ec.message());
+    }
+  } else if (errno != ENOENT && errno != ENOTDIR) {
+    throw cannot(std::strerror(errno));
+  }
+  // Its folder: it exists, is a folder, and takes new files (the temporary is created there).
+  const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  struct stat dir {};
+  if (::stat(folder.c_str(), &dir) != 0) {
+    if (errno == ENOENT) throw cannot("the folder " + folder.string() + " does not exist");
+    if (errno == ENOTDIR) throw cannot("a name in " + folder.string() + " is not a folder");
+    throw cannot(folder.string() + ": " + std::strerror(errno));
+  }
+  if (!S_ISDIR(dir.st_mode)) throw cannot(folder.string() + " is not a folder");
+  if (!can_create_files_in(folder))
+    throw cannot("no file can be created in the folder " + folder.string());
+  return target;
+}
+
 void write_whole(const fs::path& path, std::string_view bytes) {
-  Temporary file(path);
+  Temporary file(checked_output(path));
   file.write_all(bytes);
   file.commit();
 }
@@ -245,15 +335,26 @@ bool can_create_files_in(const fs::path& dir) {
   return true;
 }
 
-fs::path output_dir(const std::string& dir) {
+fs::path output_dir(const std::string& dir, const std::vector<std::string>& files) {
   const fs::path path = dir.empty() ? executable_dir().parent_path() / "figures" : fs::path(dir);
+  const std::string shown = printable(path.string());
+  if (path.string().size() > kMaxPathBytes)
+    throw InputError("--plots: the folder's name is " + std::to_string(path.string().size()) +
+                     " bytes long; a path may have at most " + std::to_string(kMaxPathBytes));
   std::error_code ec;
   fs::create_directories(path, ec);
   if (ec || !fs::is_directory(path))
-    throw InputError("--plots: cannot create the folder " + path.string() +
+    throw InputError("--plots: cannot create the folder " + shown +
                      (ec ? ": " + ec.message() : std::string(": a file of that name exists")));
   if (!can_create_files_in(path))
-    throw InputError("--plots: cannot write to the folder " + path.string());
+    throw InputError("--plots: cannot write to the folder " + shown);
+  for (const std::string& file : files) {
+    try {
+      checked_output(path / file);
+    } catch (const InputError& failure) {
+      throw InputError(std::string("--plots: ") + failure.what());
+    }
+  }
   return path;
 }
 
@@ -279,30 +380,79 @@ bool gnuplot_available() {
 }
 
 bool is_png(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
-  const bool whole = holds_whole_png(fd);
+  struct stat info {};
+  std::string bytes;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size >= 20 &&
+      static_cast<std::uint64_t>(info.st_size) <= kMaxFigureBytes) {
+    bytes.resize(static_cast<std::size_t>(info.st_size));
+    if (::pread(fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) bytes.clear();
+  }
   ::close(fd);
-  return whole;
+  return is_whole_png(bytes);
 }
 
 bool draw_figure(const std::string& script, const fs::path& png, const std::vector<PlotVariable>& vars) {
   if (!gnuplot_available()) return false;
-  Temporary file(png);
+  const fs::path target = checked_output(png);  // before gnuplot runs, not after
+  // The tables the script reads, open before gnuplot starts: it gets /dev/fd/N, never a name.
+  std::vector<Descriptor> tables;
+  std::vector<std::string> values;
+  for (const PlotVariable& v : vars) {
+    if (!v.is_file) {
+      values.push_back(quoted_text(v.value));
+      continue;
+    }
+    tables.emplace_back(::open(v.value.c_str(), O_RDONLY | O_CLOEXEC));
+    if (tables.back().get() < 0) throw InputError("cannot read " + v.value + ": " + std::strerror(errno));
+    let_children_inherit(tables.back().get());
+    values.push_back(quoted_text("/dev/fd/" + std::to_string(tables.back().get())));
+  }
+  // gnuplot writes the PNG into a pipe; a thread reads it while gnuplot runs.
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC) != 0)
+    throw std::runtime_error(std::string("cannot make a pipe for gnuplot: ") + std::strerror(errno));
+  Descriptor from_gnuplot(ends[0]);
+  Descriptor to_program(ends[1]);
+  let_children_inherit(to_program.get());
+  std::string bytes;
+  bool too_large = false;
+  std::thread reader([&] {
+    char buffer[65536];
+    for (;;) {
+      const ssize_t n = ::read(from_gnuplot.get(), buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      if (bytes.size() + static_cast<std::size_t>(n) > kMaxFigureBytes) too_large = true;
+      if (!too_large) bytes.append(buffer, static_cast<std::size_t>(n));
+    }
+  });
   // gnuplot's own messages are dropped, never shown on the program's stderr; the shell's status
   // is always 0 so that the pipe closes quietly: the PNG itself says whether drawing worked.
   void (*previous)(int) = std::signal(SIGPIPE, SIG_IGN);
-  {
+  try {
     Gnuplot gp("gnuplot 2>/dev/null >/dev/null || true");
-    gp << "plots = " << quoted(BP_PLOTS_DIR) << "\n";
-    gp << "output = " << quoted(file.path_for_child()) << "\n";
-    for (const PlotVariable& v : vars) gp << v.name << " = " << quoted(v.value) << "\n";
-    gp << "load " << quoted((fs::path(BP_PLOTS_DIR) / (script + ".gp")).string()) << "\n";
+    // gnuplot has its copies now: ours must be closed for the reader to see the end of the PNG.
+    to_program.close();
+    for (Descriptor& t : tables) t.close();
+    gp << "plots = " << quoted_path(BP_PLOTS_DIR) << "\n";
+    gp << "output = " << quoted_text("/dev/fd/" + std::to_string(ends[1])) << "\n";
+    for (std::size_t i = 0; i < vars.size(); ++i) gp << vars[i].name << " = " << values[i] << "\n";
+    gp << "load " << quoted_path((fs::path(BP_PLOTS_DIR) / (script + ".gp")).string()) << "\n";
     gp << "set output\nexit\n";
-  }  // waits for gnuplot to exit: the PNG is complete or will never be
+  } catch (...) {  // waits for gnuplot to exit: the PNG is complete or will never be
+    to_program.close();
+    reader.join();
+    std::signal(SIGPIPE, previous);
+    throw;
+  }
+  reader.join();
   std::signal(SIGPIPE, previous);
-  if (!holds_whole_png(file.fd())) return false;
-  file.commit();
+  if (too_large || !is_whole_png(bytes))
+    throw std::runtime_error("gnuplot did not draw " + printable(png.string()) + " (plots/" +
+                             script + ".gp" + (too_large ? ": the PNG was too large" : "") + ")");
+  write_whole(target, bytes);
   return true;
 }
 
@@ -313,15 +463,12 @@ void publish_figure(const std::string& script, const fs::path& dir, const std::s
   const fs::path png = dir / (name + ".png");
   write_csv(csv, header, table);
   std::vector<PlotVariable> all = vars;
-  all.push_back({"data", csv.string()});
+  all.push_back({"data", csv.string(), true});
   if (draw_figure(script, png, all))
     std::cout << "Figure: " << png.string() << " (data: " << csv.string() << ")\n";
-  else if (!gnuplot_available())
+  else
     std::cout << "Figure not drawn: gnuplot is not installed. Its data is in " << csv.string()
               << " (install gnuplot-nox, or run ./course setup).\n";
-  else
-    std::cout << "Figure not drawn: gnuplot failed on plots/" << script << ".gp. Its data is in "
-              << csv.string() << ".\n";
 }
 
 }  // namespace bp

@@ -8,8 +8,8 @@
  *
  * - The temporary is anonymous where the filesystem allows it (Linux `O_TMPFILE`): it has no
  *   name until it is complete, synced to disk and linked in, so a program killed at any moment,
- *   even by SIGKILL, leaves nothing behind. Figures are anonymous temporaries too: gnuplot
- *   writes the PNG through the inherited descriptor (`/dev/fd/N`).
+ *   even by SIGKILL, leaves nothing behind. Figures too: gnuplot writes the PNG into a pipe,
+ *   and the program writes what it read, whole, as every other file.
  * - Otherwise, and for the instant between the link and the rename, the temporary is a hidden
  *   sibling `.name.tmp.<pid>`. SIGINT, SIGTERM and SIGHUP remove it before the program dies of
  *   the signal; only SIGKILL (or a power cut) in that window can leave it behind.
@@ -19,12 +19,36 @@
 #pragma once
 
 #include <armadillo>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/input_file.hpp"
+
 namespace bp {
+
+/// The most bytes one name in a path may have (a file or folder name: NAME_MAX on Linux).
+inline constexpr std::size_t kMaxNameBytes = 255;
+/// The most bytes a whole path may have (PATH_MAX on Linux, less its final NUL).
+inline constexpr std::size_t kMaxPathBytes = 4095;
+
+/**
+ * @brief Checks that `path` can be written by bp::write_whole, and returns the file to write.
+ *
+ * Refused, with the reason: an empty name; a name of more than kMaxNameBytes bytes or a path
+ * of more than kMaxPathBytes; a folder that does not exist, is not a folder, or in which no file
+ * can be created; a target that exists and is a folder, or is not a regular file (a device such
+ * as /dev/null or /dev/full, a FIFO, a socket: it is never replaced); a symbolic link that loops
+ * or names a missing file; an existing file this user may not write. A symbolic link to a
+ * regular file is followed: the file it names is replaced, the link stays.
+ * Programs call it for every file they will write before they start their work (so a mistake
+ * costs nothing), and bp::write_whole calls it again at the moment of writing.
+ * @return `path`, or the regular file a symbolic link `path` names
+ * @throws InputError "cannot write PATH: reason"
+ */
+std::filesystem::path checked_output(const std::filesystem::path& path);
 
 /**
  * @brief Writes `bytes` to `path` whole or not at all (see the top of this file): a temporary in
@@ -38,13 +62,17 @@ namespace bp {
 void write_whole(const std::filesystem::path& path, std::string_view bytes);
 
 /**
- * @brief The folder a program writes its figures and data to, created if missing.
+ * @brief The folder a program writes its figures and data to, created if missing, with each of
+ * the files the program will write there checked by bp::checked_output.
  *
  * An empty `dir` means the default: `figures/` beside the build's `bin/` folder, so that
- * `build/bin/ch05_finite_differences` writes to `build/figures/`.
- * @throws InputError naming the folder when it cannot be created or written.
+ * `build/bin/ch05_finite_differences` writes to `build/figures/`. (An empty `--plots ""` never
+ * gets here: bp::Program refuses empty names.)
+ * @param dir    the folder, as the user named it with --plots
+ * @param files  the names of the files the program will write in it ("ch05_fd_error.png")
+ * @throws InputError "--plots: ..." naming the folder, or the file, that cannot be written.
  */
-std::filesystem::path output_dir(const std::string& dir);
+std::filesystem::path output_dir(const std::string& dir, const std::vector<std::string>& files = {});
 
 /**
  * @brief Writes `table` as CSV with a header line, whole or not at all.
@@ -56,22 +84,35 @@ std::filesystem::path output_dir(const std::string& dir);
 void write_csv(const std::filesystem::path& path, const std::vector<std::string>& header,
                const arma::mat& table);
 
-/// A variable passed to a figure's gnuplot script: name = 'value' (a string in gnuplot).
+/**
+ * @brief A variable passed to a figure's gnuplot script: name = 'value' (a string in gnuplot).
+ *
+ * No name or text a user gives is ever interpreted by gnuplot or a shell: a file (`is_file`) is
+ * opened by the program and passed as `/dev/fd/N` of the open descriptor, never by its name, and
+ * a text (a title, which may quote a file name) is passed as a single-quoted gnuplot string, in
+ * which nothing is interpreted, with its control characters (a newline would end the string and
+ * start a new command) shown as "?".
+ */
 struct PlotVariable {
-  std::string name;   ///< a gnuplot variable name
-  std::string value;  ///< its value, passed as a gnuplot string
+  std::string name;      ///< a gnuplot variable name (letters, digits, '_': the program's own)
+  std::string value;     ///< its value, passed as a gnuplot string; or the path of a file
+  bool is_file = false;  ///< whether `value` names a file the script reads (a CSV table)
 };
 
 /**
  * @brief Draws the PNG `png` by running the gnuplot script `plots/<script>.gp` through
  * gnuplot-iostream (terminal pngcairo, headless).
  *
- * The script receives `output` (the file to write) and `vars`, and loads `plots/style.gp`
- * itself. gnuplot writes the PNG to a temporary (anonymous where the filesystem allows, see the
- * top of this file); it is checked to be a whole PNG and only then renamed over `png`.
- * @return true when the PNG was drawn; false, leaving no file behind, when gnuplot is missing or
- *         failed (a figure never stops a program: its data is already on disk).
- * @throws InputError when the folder of `png` cannot be written.
+ * The script receives `output` and `vars` (see PlotVariable), and loads `plots/style.gp`
+ * itself. gnuplot writes the PNG into a pipe (`output` is `/dev/fd/N` of its write end), never
+ * to a file: the program reads it, checks that it is a whole PNG, and writes it with
+ * bp::write_whole, so a full disk or a file-size limit is the program's own failed write,
+ * reported as every other one.
+ * @return true when the PNG was drawn; false, leaving no file behind, when gnuplot is missing
+ *         (the one case that only warns: the figure's data is already on disk).
+ * @throws InputError "cannot write PNG: reason" when the PNG cannot be written (a full disk, a
+ *         file-size limit, a target that is not a regular file); std::runtime_error when gnuplot
+ *         ran but gave no whole PNG.
  */
 bool draw_figure(const std::string& script, const std::filesystem::path& png,
                  const std::vector<PlotVariable>& vars);

@@ -188,23 +188,14 @@ std::uint64_t save_network(const std::filesystem::path& path, const Params& para
 
 Params load_network(const std::filesystem::path& path) {
   const std::string source = path.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError(source + ": a folder, not a saved network");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot open " + source + ": " + std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  const std::streamoff end = in.tellg();
-  in.seekg(0);
-  if (end < 0 || !in) throw InputError("cannot read " + source);
-  const auto size = static_cast<std::uint64_t>(end);
-  std::string bytes(std::min<std::uint64_t>(size, kHeaderBytes), '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
-    throw InputError("cannot read " + source);
-  checked_header(bytes, size, source);  // the size is now the one the shapes give
-  bytes.resize(size);
-  if (!in.read(bytes.data() + kHeaderBytes, static_cast<std::streamsize>(size - kHeaderBytes)))
-    throw InputError("cannot read " + source + " (did it change while being read?)");
+  // No file larger than the largest network the format allows is read at all.
+  const InputFile file(path, "a saved network",
+                       file_size_for({kMaxInputs, kMaxHidden, kMaxClasses}));
+  const std::uint64_t size = file.size();
+  const std::string head = file.read(0, std::min<std::uint64_t>(size, kHeaderBytes));
+  checked_header(head, size, source);  // the size is now the one the shapes give
+  const std::string bytes = file.read(0, size);
+  if (bytes.size() != size) throw InputError("cannot read " + source + " (did it change while being read?)");
   return network_from_bytes(bytes, source);
 }
 

@@ -2,7 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -65,8 +72,73 @@ void Program::add_choice(const std::string& flag, std::string& value,
 
 void Program::add_text(const std::string& flag, std::string& value, const std::string& help) {
   allowed_[flag] = "it takes " + help;
-  app_->add_option(flag, value, help)->capture_default_str();
+  app_->add_option(flag, value, help)
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [help](std::string& input) -> std::string {
+            if (input.empty()) return "an empty name is not allowed; it takes " + help;
+            return {};
+          },
+          ""));
 }
+
+void Program::set_memory_estimate(std::vector<std::string> flags, std::string formula,
+                                  std::function<double()> bytes) {
+  memory_flags_ = std::move(flags);
+  memory_bytes_ = std::move(bytes);
+  const MemoryLimit limit = memory_limit();
+  memory_help_ = "Memory: estimated before the program starts as " + formula +
+                 "; refused above " + bytes_text(limit.bytes) + " (" + limit.why + ").";
+  app_->footer(memory_help_ + (work_help_.empty() ? "" : "\n" + work_help_) + "\n");
+}
+
+void Program::set_work_estimate(std::vector<std::string> flags, std::string formula,
+                                std::function<double()> seconds) {
+  work_flags_ = std::move(flags);
+  work_seconds_ = std::move(seconds);
+  work_help_ = "Time: estimated before the program starts as " + formula + "; refused above " + std::to_string(static_cast<int>(kMaxWorkSeconds / 60)) +
+               " minutes.";
+  app_->footer((memory_help_.empty() ? "" : memory_help_ + "\n") + work_help_ + "\n");
+}
+
+std::string Program::flag_values(const std::vector<std::string>& flags) const {
+  std::string out;
+  for (const std::string& flag : flags) {
+    const CLI::Option* option = app_->get_option(flag);
+    const auto known = allowed_.find(flag);
+    if (known != allowed_.end() && known->second.empty()) {  // a switch: named when given
+      if (option->count() > 0) out += (out.empty() ? "" : " ") + flag;
+      continue;
+    }
+    const std::string value = option->count() > 0 ? option->results().front() : option->get_default_str();
+    out += (out.empty() ? "" : " ") + flag + " " + value;
+  }
+  return out;
+}
+
+namespace {
+
+/// `x` with one digit after the point.
+std::string fixed_text(double x) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1) << x;
+  return out.str();
+}
+
+/// Flushes standard output and says whether every write to it succeeded; if not, prints one
+/// line on stderr.
+bool standard_output_written(const std::string& name) {
+  std::cout.flush();
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (flushed && !std::cout.fail() && std::ferror(stdout) == 0) return true;
+  std::cerr << name << ": error: cannot write to standard output: "
+            << (!flushed && error != 0 ? std::strerror(error) : "a write failed") << "\n";
+  return false;
+}
+
+}  // namespace
 
 void Program::add_switch(const std::string& flag, bool& value, const std::string& help) {
   allowed_[flag] = "";  // a switch takes no value
@@ -127,15 +199,32 @@ int Program::run(int argc, char** argv, const std::function<void()>& body) {
     app_->parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     std::cout << app_->help();
-    return 0;
+    return standard_output_written(name_) ? 0 : 1;
   } catch (const CLI::ParseError& e) {
     std::cerr << name_ << ": " << explain(e) << " (run " << name_
               << " --help to see the flags)\n";
     return 2;
   }
   try {
+    if (memory_bytes_) {
+      const double need = memory_bytes_();
+      const MemoryLimit limit = memory_limit();
+      if (!(need <= limit.bytes))
+        throw InputError(flag_values(memory_flags_) + ": needs about " + bytes_text(need) +
+                         " of memory, more than the limit of " + bytes_text(limit.bytes) + " (" +
+                         limit.why + "); choose smaller sizes");
+    }
+    if (work_seconds_) {
+      const double need = work_seconds_();
+      if (!(need <= kMaxWorkSeconds))
+        throw InputError(flag_values(work_flags_) + ": would take about " +
+                         fixed_text(std::min(need, 1e15) / 60.0) +
+                         " minutes (estimated), more than the limit of " +
+                         std::to_string(static_cast<int>(kMaxWorkSeconds / 60)) +
+                         " minutes; choose smaller sizes");
+    }
     body();
-    return 0;
+    return standard_output_written(name_) ? 0 : 1;
   } catch (const ExerciseNotDone& e) {
     std::cout.flush();
     std::cerr << name_ << ": stopped: exercise " << e.id() << " is not done yet; write it in "
@@ -178,6 +267,34 @@ std::string Program::explain(const std::exception& error) const {
   if (is_switch && dynamic_cast<const CLI::ConversionError*>(&error) != nullptr)
     return flag + ": a switch takes no value; write " + flag + " alone";
   return message;
+}
+
+std::string bytes_text(double bytes) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1);
+  if (bytes < 1e6)
+    out << bytes / 1e3 << " kB";
+  else if (bytes < 1e9)
+    out << bytes / 1e6 << " MB";
+  else
+    out << bytes / 1e9 << " GB";
+  return out.str();
+}
+
+MemoryLimit memory_limit() {
+  const double pages = static_cast<double>(::sysconf(_SC_PHYS_PAGES));
+  const double page = static_cast<double>(::sysconf(_SC_PAGE_SIZE));
+  MemoryLimit limit{pages * page / 2.0, "half of this machine's " + bytes_text(pages * page) +
+                                            " of memory"};
+  struct rlimit space {};
+  if (::getrlimit(RLIMIT_AS, &space) == 0 && space.rlim_cur != RLIM_INFINITY &&
+      static_cast<double>(space.rlim_cur) < limit.bytes)
+    limit = {static_cast<double>(space.rlim_cur), "the address-space limit, ulimit -v"};
+  std::ifstream group("/sys/fs/cgroup/memory.max");
+  double group_max = 0.0;
+  if (group >> group_max && group_max > 0.0 && group_max < limit.bytes)
+    limit = {group_max, "the memory.max of this control group"};
+  return limit;
 }
 
 void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_rows) {

@@ -54,13 +54,40 @@ class Program {
   /// A string flag whose value must be one of `choices`.
   void add_choice(const std::string& flag, std::string& value,
                   const std::vector<std::string>& choices, const std::string& help);
-  /// A string flag (a file or folder name, say); the program checks the value itself.
+  /// A string flag (a file or folder name, say); the program checks the value itself, but an
+  /// empty value (`--save ""`) is refused here: it is bad input, not the flag left out.
   void add_text(const std::string& flag, std::string& value, const std::string& help);
   /// A switch that is off unless given.
   void add_switch(const std::string& flag, bool& value, const std::string& help);
 
+  /**
+   * @brief Declares how much memory the program needs for its flags' values, so that run()
+   * refuses (exit code 2) what cannot fit before any work: one line naming the flags, the
+   * estimate and the limit (bp::memory_limit). `--help` states the formula and the limit.
+   * @param flags    the flags the estimate depends on, named in the message with their values
+   * @param formula  the estimate in words, for `--help` ("8 bytes × (6·N·H + ...)")
+   * @param bytes    the estimate, computed from the parsed flags (called after parsing)
+   */
+  void set_memory_estimate(std::vector<std::string> flags, std::string formula,
+                           std::function<double()> bytes);
+
+  /**
+   * @brief Declares how long the program's work takes for its flags' values, where that grows
+   * faster than its memory (a gradient check of every parameter): run() refuses (exit code 2)
+   * an estimate above kMaxWorkSeconds, in one line naming the flags, the estimate and the limit.
+   * @param flags    the flags the estimate depends on
+   * @param formula  the estimate in words, for `--help` ("1.3 ns × 10·H²·N")
+   * @param seconds  the estimate, computed from the parsed flags: the measured cost of one unit
+   *                 of the program's work (on a 2-core machine of the course's kind) times the
+   *                 units the flags ask for
+   */
+  void set_work_estimate(std::vector<std::string> flags, std::string formula,
+                         std::function<double()> seconds);
+
   /// Parses the arguments, runs `body`, and turns every outcome into an exit code (0 done,
   /// 1 unexpected error, 2 bad input, 3 exercise not done), printing at most one line on stderr.
+  /// Standard output is flushed and checked at the end: a failed write to it (a full disk,
+  /// `> /dev/full`) is exit code 1 with one line on stderr, never success.
   int run(int argc, char** argv, const std::function<void()>& body);
 
   /// Whether `flag` was given on the command line (in `body`, once run() has parsed it), as
@@ -71,10 +98,40 @@ class Program {
   /// The one line for a flag the parser rejected: what was wrong and what is allowed.
   std::string explain(const std::exception& error) const;
 
+  /// The flags named with their values as given (or their defaults): "--hidden 500 --samples 200".
+  std::string flag_values(const std::vector<std::string>& flags) const;
+
   std::string name_;
+  std::vector<std::string> memory_flags_;
+  std::function<double()> memory_bytes_;
+  std::string memory_help_;
+  std::vector<std::string> work_flags_;
+  std::function<double()> work_seconds_;
+  std::string work_help_;
   std::unique_ptr<CLI::App> app_;  // CLI11 is kept out of this header: it is slow to compile
   std::map<std::string, std::string> allowed_;  // flag -> what its value may be, for messages
 };
+
+/// The longest work a program's flags may ask for: ten minutes (estimated, see
+/// Program::set_work_estimate). Longer runs are a typo far more often than a wish.
+inline constexpr double kMaxWorkSeconds = 600.0;
+
+/// The most memory a program may ask for, and why it is that much.
+struct MemoryLimit {
+  double bytes = 0.0;  ///< the limit in bytes
+  std::string why;     ///< "half of this machine's 24.6 GB of memory", or the limit that is lower
+};
+
+/**
+ * @brief The memory a program's flags may ask for: half of the machine's physical memory
+ * (sysconf), or less where the process is held to less: its address-space limit (`ulimit -v`)
+ * or its control group's `memory.max`. Half, because the estimates count the program's own
+ * matrices only, and the machine runs other programs (a build, a second chapter program).
+ */
+MemoryLimit memory_limit();
+
+/// A number of bytes as "512 kB", "3.2 MB", "81.6 GB" (powers of 1000).
+std::string bytes_text(double bytes);
 
 /// Prints "name (rows×cols):" and the matrix, at most `max_rows` rows of it.
 void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_rows = 4);

@@ -28,13 +28,8 @@ timeout_s=60
 
 die() { echo "check_diagrams: $*" >&2; exit 2; }
 
-chromium_binary() {
-  local c
-  for c in "${CHROMIUM:-}" chromium chromium-browser google-chrome; do
-    [ -n "$c" ] && command -v "$c" >/dev/null && { command -v "$c"; return 0; }
-  done
-  return 1
-}
+# shellcheck source=tests/docs/chromium.sh
+. "$(dirname "$self")/chromium.sh"
 
 # chromium ARGS...: headless Chromium with the course's settings (as check_pages.sh: no
 # sandbox, which cannot start as root; no network; a fresh profile).

@@ -16,7 +16,9 @@
 #     PNG signature (the DOM Chromium dumps cannot say whether an image decoded; the file can);
 #   - no link is dead: every local href and src (a <a>, a style sheet, a script), its #fragment
 #     and ?query removed, names a file that exists, and a #fragment names an id="..." or
-#     name="..." in the page it points to.
+#     name="..." in the page it points to;
+#   - no reference solution is unfolded: each sits in a closed <details class="bp-solution">
+#     with its code inside; and no page source shows one with a bare \snippet of solutions/.
 # One line per page (ok / FAIL and why), then "N pages checked, M failed".
 # Pages without a formula are not opened: there is nothing for MathJax to do on them, and a
 # Chromium start costs about 2 s. Pages run two at a time (BP_DOCS_JOBS to change it).
@@ -29,13 +31,8 @@ timeout_s=60       # real time, for a Chromium that hangs
 
 die() { echo "check_pages: $*" >&2; exit 2; }
 
-chromium_binary() {
-  local c
-  for c in "${CHROMIUM:-}" chromium chromium-browser google-chrome; do
-    [ -n "$c" ] && command -v "$c" >/dev/null && { command -v "$c"; return 0; }
-  done
-  return 1
-}
+# shellcheck source=tests/docs/chromium.sh
+. "$(dirname "$self")/chromium.sh"
 
 # TeX a formula must not leave as text. Doxygen's commands: \f$ \f[ \f] \f{ \f}.
 raw_doxygen='\\f[][$}{]'
@@ -106,6 +103,27 @@ links_and_images() {
   ' "$1"
 }
 
+# folded_solutions PAGE: one line per reference solution the page shows unfolded; nothing when
+# every one is folded. A reference solution is a <details class="bp-solution"> block (Doxygen's
+# alias \solution, docs/Doxyfile.in): it must not be open, and its code (the fragment Doxygen
+# makes of the snippet) must sit inside it, before its </details>.
+folded_solutions() {
+  perl -0777 -ne '
+    while (/<details\b([^>]*\bclass="bp-solution"[^>]*)>(.*?)<\/details>/gs) {
+      my ($attrs, $body) = ($1, $2);
+      print "a reference solution is unfolded (its <details> is open)\n" if $attrs =~ /\bopen\b/;
+      print "a reference solution'"'"'s code is outside its folded block\n" unless $body =~ /class="fragment"/;
+    }
+  ' "$1"
+}
+
+# unfolded_in_sources ROOT: one line per page source (chapters/*/README.md, docs/*.md) that
+# shows a reference solution with a bare \snippet of solutions/, outside the folding \solution.
+unfolded_in_sources() {
+  grep -nE '\\snippet(\{[^}]*\})? +solutions/' "$1"/chapters/*/README.md "$1"/docs/*.md 2>/dev/null |
+    sed -E -e "s|^$1/||" -e 's|^([^:]+:[0-9]+):.*|\1: a reference solution shown unfolded (a bare \\snippet of solutions/, not \\solution{...})|'
+}
+
 # check_page PAGE: one line, ok or FAIL; returns 1 on FAIL.
 check_page() {
   local page=$1 name reasons=()
@@ -115,7 +133,7 @@ check_page() {
     return
   fi
   local broken
-  mapfile -t broken < <(links_and_images "$page")
+  mapfile -t broken < <(links_and_images "$page"; folded_solutions "$page")
   if ! has_formula "$page"; then
     if [ "${#broken[@]}" -gt 0 ]; then
       report "$name" "${broken[@]}"
@@ -222,6 +240,8 @@ self_test() {
     # and one to an anchor that does not.
     edit broken_image 's|(<div class="contents">)|$1<img src="no-such-figure.png" alt="gone"/><img src="not_a_png.png" alt="text"/>|'
     edit dead_link 's|(<div class="contents">)|$1<a href="no-such-page.html">gone</a> <a href="index.html#no-such-anchor">nowhere</a>|'
+    # A reference solution rendered open, and one whose code sits after its folded block.
+    edit unfolded 's|(<div class="contents">)|$1<details class="bp-solution" open><summary>s</summary><div class="fragment">x</div></details><details class="bp-solution"><summary>s</summary></details><div class="fragment">y</div>|'
   }
   printf '' >"$scratch/empty.html"
   echo 'this is not a PNG' >"$scratch/not_a_png.png"
@@ -236,8 +256,10 @@ self_test() {
     "broken_image|image does not load: no-such-figure.png (no such file)"
     "broken_image|image does not load: not_a_png.png (not a PNG)"
     "dead_link|dead link: no-such-page.html"
-    "dead_link|no anchor: index.html#no-such-anchor")
-  local pages=("$scratch"/{unbroken,broken,no_mathjax,not_loaded,empty,broken_image,dead_link}.html) pair
+    "dead_link|no anchor: index.html#no-such-anchor"
+    "unfolded|a reference solution is unfolded (its <details> is open)"
+    "unfolded|a reference solution's code is outside its folded block")
+  local pages=("$scratch"/{unbroken,broken,no_mathjax,not_loaded,empty,broken_image,dead_link,unfolded}.html) pair
   echo "Copies of $(basename "$sample"), all but unbroken.html broken: each of those must FAIL"
   local out wrong=0
   out=$(check_pages "${pages[@]}")
@@ -247,6 +269,15 @@ self_test() {
     grep "^FAIL  ${pair%%|*}\.html: " <<<"$out" | grep -qF -- "${pair#*|}" ||
       { echo "self-test: ${pair%%|*}.html was not caught as: ${pair#*|}"; wrong=1; }
   done
+  # A page source with a bare \snippet of solutions/ must be reported, a folded one not.
+  mkdir -p "$scratch/src/chapters/99_planted" "$scratch/src/docs"
+  printf '%s\n' '# Planted' '\solution{solutions/01_shapes/shapes.cpp,affine}' \
+    '\snippet solutions/01_shapes/shapes.cpp affine' >"$scratch/src/chapters/99_planted/README.md"
+  local sources
+  sources=$(unfolded_in_sources "$scratch/src")
+  echo "$sources"
+  [ "$(grep -c '' <<<"$sources")" -eq 1 ] && grep -qF 'chapters/99_planted/README.md:3: a reference solution shown unfolded' <<<"$sources" ||
+    { echo "self-test: the bare \snippet of solutions/ on line 3 was not caught alone"; wrong=1; }
   [ "$wrong" -eq 0 ] && echo "self-test: every broken copy was caught, each for its own reason"
   return "$wrong"
 }
@@ -275,4 +306,8 @@ mapfile -d '' pages < <(find "$html" -maxdepth 1 -name '*.html' -print0 | sort -
 with_formulas=0
 for page in "${pages[@]}"; do has_formula "$page" && with_formulas=$((with_formulas + 1)); done
 echo "Checking ${#pages[@]} pages of $html; the $with_formulas with formulas in headless Chromium, $jobs at a time"
-check_pages "${pages[@]}"
+unfolded=$(unfolded_in_sources "$(cd "$(dirname "$self")/../.." && pwd)")
+if [ -n "$unfolded" ]; then
+  echo "FAIL  page sources: $unfolded"
+fi
+check_pages "${pages[@]}" && [ -z "$unfolded" ]

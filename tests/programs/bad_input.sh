@@ -23,6 +23,18 @@ scratch=$(mktemp -d); trap 'chmod -R u+w "$scratch"; rm -rf "$scratch"' EXIT
 # The placeholders of the table: a regular file, the scratch folder, and a folder in which no
 # one, root included, can create a file.
 file=$scratch/a_file; echo "not a folder" >"$file"
+# Files that are not regular: a FIFO no one writes to, a symbolic link that loops, and a folder
+# in which the first file each program writes (figures' data) is a link to /dev/null; and a name
+# longer than a file name may be (300 bytes).
+fifo=$scratch/a_fifo; mkfifo "$fifo"
+loop=$scratch/a_loop; ln -s a_loop "$loop"
+devices=$scratch/devices; mkdir "$devices"
+for first in ch05_fd_error.csv ch10_loss.csv ch12_spectrum.csv ch14_training.csv; do ln -s /dev/null "$devices/$first"; done
+long=$scratch/$(printf 'x%.0s' $(seq 300))
+# Devices to write to, through links in the scratch folder: a program that wrongly replaced its
+# target would replace the link, never the device itself (the tests run as root).
+null=$scratch/null; ln -s /dev/null "$null"
+full=$scratch/full; ln -s /dev/full "$full"
 before=$(cd "$scratch" && find . | sort)
 passed=0; failed=0
 
@@ -94,6 +106,7 @@ while IFS= read -r spec; do
       refused "no-such-choice" "$allowed" ;;
     TEXT)
       check "^$name: $flag: a value is missing; it takes " "$flag"
+      check "^$name: $flag: an empty name is not allowed; it takes " "$flag" ""
       text_flags[$flag]=1 ;;
     *)  # a switch
       check "^$name: $flag: a switch takes no value; write $flag alone" "$flag=maybe" ;;
@@ -117,8 +130,10 @@ while IFS='|' read -r who args pattern; do
   else
     [ "$who" = "$name" ] || continue
   fi
-  args=${args//@FILE@/$file}; args=${args//@DIR@/$scratch}
-  pattern=${pattern//@FILE@/$(literal "$file")}; pattern=${pattern//@DIR@/$(literal "$scratch")}
+  for placeholder in FILE:"$file" NULL:"$null" FULL:"$full" FIFO:"$fifo" LOOP:"$loop" DEVICES:"$devices" LONG:"$long" DIR:"$scratch"; do
+    key=@${placeholder%%:*}@; value=${placeholder#*:}
+    args=${args//$key/$value}; pattern=${pattern//$key/$(literal "$value")}
+  done
   read -r -a argv <<<"$args"
   check "^$name: $pattern" "${argv[@]}"
 done <"$table"

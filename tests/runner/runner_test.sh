@@ -3,15 +3,18 @@
 #
 # On a scratch copy of the checkout (the files git tracks or would track, as they are now,
 # committed into a fresh repository so that reset has a history):
-#  1. next points at exercise 1.1, status counts none done;
+#  1. next points at exercise 1.1 with the stub's file:line, the line run and hint name too,
+#     and the Markdown page (the pages are not built); status counts none done;
 #  2. with the reference version of 1.1 spliced into the learner's file, plus a narrowing
 #     conversion and an unused variable (warnings, never errors: the learner's build goes on
-#     and shows them with file:line), next points at 1.2 and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
+#     and shows them with file:line), next points at 1.2, having relinked one executable (the
+#     chapter's test program) and remembered the verdict, list shows 1.1 done, 1.2 next and 2.1
+#     pending, and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
 #     restores the file exactly as shipped;
 #  3. bad arguments get exit code 2 and one line;
 #  4. a learner who solves every exercise (every reference file copied over the learner's)
 #     gets what the solutions get: every exercise test passes, next says all are done, and
-#     every learner chapter program runs to the end.
+#     every learner chapter program, run by ./course run N (which builds it), runs to the end.
 set -uo pipefail
 src=$(cd "$1" && pwd)
 . "$src/tests/support/exercises.sh"
@@ -45,8 +48,14 @@ unset CI  # the runner is tested as a learner has it
 # 1. Shipped: the first exercise is 1.1.
 out=$(cd "$scratch/chapters" && ../course next 2>&1)
 check "next (from a subfolder) points at exercise 1.1" contains "$out" "Exercise 1.1"
-check "next names the file and line of TODO(1.1)" \
-  contains "$out" "chapters/01_shapes/shapes.cpp:$(grep -n 'TODO(1.1)' "$scratch/chapters/01_shapes/shapes.cpp" | cut -d: -f1)"
+stub_line=chapters/01_shapes/shapes.cpp:$(grep -n 'BP_EXERCISE("1.1")' "$scratch/chapters/01_shapes/shapes.cpp" | cut -d: -f1)
+check "next names the file and line of the stub of 1.1" contains "$out" "edit  $stub_line"
+check "next shows a progress line" contains "$out" "0 of "
+out=$(cd "$scratch" && ./course run 1 2>&1)
+check "run names the same file and line as next" contains "$out" "$stub_line"
+out=$(cd "$scratch" && ./course hint 1.1 2>&1)
+check "hint names the same file and line, and the page" contains "$out" "edit  $stub_line"
+check "without built pages, hint names the Markdown page" contains "$out" "read  chapters/01_shapes/README.md"
 out=$(cd "$scratch" && ./course status 2>&1)
 check "status counts none done" contains "$out" "0 of "
 
@@ -61,9 +70,17 @@ read -r s_start s_end < <(function_starting "$scratch/solutions/01_shapes/shapes
 sed -n "${s_start},${s_end}p" "$scratch/solutions/01_shapes/shapes.cpp" |
   sed '1a\  int rows = X.n_rows;  // narrowing: arma::uword to int\n  int unused = rows;' \
   >"$scratch/solved.txt"
+stamp=$scratch/stamp; touch "$stamp"; sleep 1.1
 splice "$file" "$start" "$end" "$scratch/solved.txt"
 out=$(cd "$scratch" && ./course next 2>&1)
 check "after solving 1.1, next points at exercise 1.2" contains "$out" "Exercise 1.2"
+relinked=$(find "$scratch/build/bin" -maxdepth 1 -type f -newer "$stamp" -printf '%f\n' | sort | tr '\n' ' ')
+only_ch01_test() { [ "$relinked" = "ch01_shapes_test " ] || { echo "  relinked: $relinked"; return 1; }; }
+check "a save in chapter 01 relinks one executable, the chapter's test program" only_ch01_test
+check "next remembers that 1.1 passes" grep -q '^1\.1 ' "$scratch/build/course/verdicts"
+listed=$(cd "$scratch" && ./course list 2>&1)
+check "list shows 1.1 done, 1.2 next, 2.1 pending" \
+  grep -qzE '1\.1 +done .*1\.2 +next .*2\.1 +pending' <<<"$listed"
 check "a learner's narrowing conversion is shown as a warning, with file and line" \
   contains "$out" "chapters/01_shapes/shapes.cpp:$((start + 1)):"
 check "a learner's unused variable is shown as a warning" contains "$out" "unused"
@@ -79,7 +96,8 @@ check "reset 1.1 restores the shipped file exactly" git -C "$scratch" diff --qui
 
 # 3. Bad arguments: exit 2, one line.
 for args in "bogus" "hint" "hint 1.x" "hint 99.1" "run" "run x" "run 99" "solution" \
-            "solution 9.9" "reset 1.1" "reset 1.1 --now" "next extra" "status extra"; do
+            "solution 9.9" "reset 1.1" "reset 1.1 --now" "next extra" "status extra" "list extra" \
+            "watch --often"; do
   # shellcheck disable=SC2086  # the words are the arguments
   check "./course $args: exit 2 and one line" one_line_exit_2 $args
 done
@@ -94,9 +112,12 @@ out=$(cd "$scratch" && ./course next 2>&1)
 check "with every reference version in place, next says all exercises are done" contains "$out" "exercises are done"
 check "with every reference version in place, every exercise test passes" \
   ctest --test-dir "$scratch/build" -L exercises -j 2 --no-tests=error -Q
-for program in "$scratch"/build/bin/ch[0-9][0-9]_*; do
-  case $program in *_solution | *_test) continue ;; esac
-  check "the learner's $(basename "$program") runs to the end" "$program" >/dev/null 2>&1
+# ./course run builds the learner's program it runs (next builds only test programs).
+quietly() { "$@" >/dev/null 2>&1; }
+for dir in "$scratch"/chapters/[0-9][0-9]_*/; do
+  chapter=$(basename "$dir")
+  check "the learner's ch$chapter runs to the end (./course run ${chapter%%_*})" \
+    quietly env -C "$scratch" ./course run "${chapter%%_*}"
 done
 
 echo "runner: $failures failed"

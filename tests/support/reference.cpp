@@ -144,11 +144,16 @@ double gradient_floor(double loss) { return kFloor * std::max(1.0, std::abs(loss
 testing::AssertionResult MatchesCentralDifferences(const std::function<double(const arma::mat&)>& f,
                                                    const arma::mat& point,
                                                    const arma::mat& analytic,
-                                                   const std::string& what) {
-  if (analytic.n_rows != point.n_rows || analytic.n_cols != point.n_cols)
-    return testing::AssertionFailure() << shape_message(analytic, point, what);
+                                                   const std::string& what,
+                                                   const Clues& clues) {
   const double floor = gradient_floor(f(point));
   const arma::mat numerical = numerical_gradient(f, point, kStep);
+  Clues named = clues;
+  named.name = what;
+  named.floor = floor;
+  if (analytic.n_rows != point.n_rows || analytic.n_cols != point.n_cols)
+    return testing::AssertionFailure() << shape_message(analytic, point, what) << ". "
+                                       << doctor_report(analytic, numerical, named);
   double worst = 0.0;
   arma::uword at = 0;
   for (arma::uword i = 0; i < point.n_elem; ++i) {
@@ -164,7 +169,8 @@ testing::AssertionResult MatchesCentralDifferences(const std::function<double(co
       << "): analytic " << std::setprecision(12) << analytic(at) << ", central difference "
       << numerical(at);
   if (worst <= kTolerance) return testing::AssertionSuccess() << out.str();
-  return testing::AssertionFailure() << out.str();
+  return testing::AssertionFailure() << doctor_report(analytic, numerical, named) << " ["
+                                     << out.str() << "]";
 }
 
 testing::AssertionResult MatchesAlongRandomDirections(

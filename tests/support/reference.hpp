@@ -22,6 +22,7 @@
 #include "08_hidden_layer/hidden_layer.hpp"
 #include "09_backprop/backprop.hpp"
 #include "common/shape.hpp"
+#include "support/doctor.hpp"
 #include "support/gradcheck.hpp"
 
 namespace bp::test {
@@ -109,11 +110,14 @@ double gradient_floor(double loss);
 
 /// Passes when `analytic` has the shape of `point` and every entry matches the central
 /// difference of f at `point` (kStep), to kTolerance with the floor gradient_floor(f(point)).
-/// The message names `what`, the worst entry and both values.
+/// The message names `what`, the worst entry and both values and, on a failure, what the gradient
+/// doctor makes of `analytic` against the central differences, with `clues` (its name is
+/// `what`, its floor the one above; support/doctor.hpp).
 testing::AssertionResult MatchesCentralDifferences(const std::function<double(const arma::mat&)>& f,
                                                    const arma::mat& point,
                                                    const arma::mat& analytic,
-                                                   const std::string& what);
+                                                   const std::string& what,
+                                                   const Clues& clues = {});
 
 /// For matrices too large to check entry by entry: passes when `analytic` has the shape of
 /// `point` and, along each of `directions` random unit directions U (entries N(0, 1), scaled to
