@@ -18,25 +18,12 @@
 #include "14_autodiff/autodiff.hpp"
 #include "common/data.hpp"
 #include "common/random.hpp"
+#include "problem.hpp"
 
 namespace {
 
-constexpr arma::uword kHidden = 500;
-
-/// The batch (bp::toy_batch) and the post's network (chapter 03's initialisation), seed 1.
-struct Problem {
-  arma::mat X;        // N×2
-  arma::mat Y;        // N×2 one-hot
-  bp::Params params;  // W1 2×H, b1 1×H, W2 H×2, b2 1×2
-  explicit Problem(arma::uword N) : params(bp::init_params(kHidden, 1)) {
-    bp::Rng rng(1);
-    bp::toy_batch(N, rng, X, Y);
-  }
-};
-
-arma::uword samples(const benchmark::State& state) {
-  return static_cast<arma::uword>(state.range(0));
-}
+using bench::Problem;
+using bench::samples;
 
 void BM_HandBackward(benchmark::State& state) {
   const Problem p(samples(state));

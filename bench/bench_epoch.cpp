@@ -24,27 +24,15 @@
 #include "13_speed/speed.hpp"
 #include "common/data.hpp"
 #include "common/random.hpp"
+#include "problem.hpp"
 
 namespace {
 
-constexpr arma::uword kHidden = 500;
+using bench::kHidden;
 constexpr double kRate = 1e-3;
 
-/// The batch every case uses: N points of N(0, 1)², labelled x2 > x1 (bp::toy_batch), and the
-/// post's network initialised as chapter 03 does, all from seed 1.
-struct Problem {
-  arma::mat X;        // N×2
-  arma::mat Y;        // N×2 one-hot
-  bp::Params params;  // W1 2×H, b1 1×H, W2 H×2, b2 1×2
-  explicit Problem(arma::uword N) : params(bp::init_params(kHidden, 1)) {
-    bp::Rng rng(1);
-    bp::toy_batch(N, rng, X, Y);
-  }
-};
-
-arma::uword samples(const benchmark::State& state) {
-  return static_cast<arma::uword>(state.range(0));
-}
+using bench::Problem;
+using bench::samples;
 
 /// The process's peak resident memory so far in MB (VmHWM of /proc/self/status; 0 where there
 /// is no such file). Unlike getrusage's ru_maxrss, it starts afresh when the program starts,

@@ -41,6 +41,7 @@
 namespace {
 
 using bp::test::AgreesToRounding;
+using bp::test::CaughtInItsBlocks;
 using bp::test::Example;
 using bp::test::make_example;
 using bp::test::Network;
@@ -80,23 +81,6 @@ testing::AssertionResult Passes(const bp::GradientCheck& errors, const std::stri
   return testing::AssertionFailure() << where << ": worst relative error per block "
                                      << bp::test::describe(errors) << ", tolerance "
                                      << bp::test::kTolerance;
-}
-
-// Whether the blocks a bug corrupts fail (worst error above 1e-3, a thousand times the
-// tolerance) and the others pass.
-testing::AssertionResult CaughtInItsBlocks(const bp::GradientCheck& errors,
-                                           const bp::test::Blocks& corrupts) {
-  const auto ok = [](double error, bool corrupt) {
-    return corrupt ? error > 1e-3 : error <= bp::test::kTolerance;
-  };
-  if (ok(errors.W1, corrupts.W1) && ok(errors.b1, corrupts.b1) && ok(errors.W2, corrupts.W2) &&
-      ok(errors.b2, corrupts.b2))
-    return testing::AssertionSuccess();
-  return testing::AssertionFailure() << "worst relative error per block "
-                                     << bp::test::describe(errors) << "; expected above 1e-3 in "
-                                     << (corrupts.W1 ? "W1 " : "") << (corrupts.b1 ? "b1 " : "")
-                                     << (corrupts.W2 ? "W2 " : "") << (corrupts.b2 ? "b2 " : "")
-                                     << "and within " << bp::test::kTolerance << " elsewhere";
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@
 
 namespace {
 
+using bp::test::CaughtInItsBlocks;
 using bp::test::Example;
 using bp::test::make_example;
 using bp::test::Network;
@@ -693,19 +694,6 @@ TEST(Autodiff_DeeperNetwork, TheL2PenaltyAddsMuW) {
 // ---------------------------------------------------------------------------------------------
 // Planted bugs swapped into one node of the post's network: the full check must fail in the
 // blocks below that node, and only there; the agreement with chapter 09 must fail too.
-
-/// Whether the blocks a bug corrupts fail (above 1e-3) and the others pass (kTolerance).
-testing::AssertionResult CaughtInItsBlocks(const bp::GradientCheck& errors,
-                                           const bp::test::Blocks& corrupts) {
-  const auto ok = [](double error, bool corrupt) {
-    return corrupt ? error > 1e-3 : error <= bp::test::kTolerance;
-  };
-  if (ok(errors.W1, corrupts.W1) && ok(errors.b1, corrupts.b1) && ok(errors.W2, corrupts.W2) &&
-      ok(errors.b2, corrupts.b2))
-    return testing::AssertionSuccess();
-  return testing::AssertionFailure()
-         << "worst relative error per block " << bp::test::describe(errors);
-}
 
 /// One planted VJP: the node it replaces (found in a recorded PostsTape), the VJP with the
 /// mistake (built from that tape's values), and the blocks it corrupts.

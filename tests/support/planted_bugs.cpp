@@ -1,5 +1,6 @@
 #include "support/planted_bugs.hpp"
 
+#include "support/gradcheck.hpp"
 #include "support/reference.hpp"
 
 namespace bp::test {
@@ -140,6 +141,20 @@ const std::vector<PlantedBackward>& planted_backward_bugs() {
     return list;
   }();
   return bugs;
+}
+
+testing::AssertionResult CaughtInItsBlocks(const GradientCheck& errors, const Blocks& corrupts) {
+  const auto ok = [](double error, bool corrupt) {
+    return corrupt ? error > 1e-3 : error <= bp::test::kTolerance;
+  };
+  if (ok(errors.W1, corrupts.W1) && ok(errors.b1, corrupts.b1) && ok(errors.W2, corrupts.W2) &&
+      ok(errors.b2, corrupts.b2))
+    return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "worst relative error per block "
+                                     << bp::test::describe(errors) << "; expected above 1e-3 in "
+                                     << (corrupts.W1 ? "W1 " : "") << (corrupts.b1 ? "b1 " : "")
+                                     << (corrupts.W2 ? "W2 " : "") << (corrupts.b2 ? "b2 " : "")
+                                     << "and within " << bp::test::kTolerance << " elsewhere";
 }
 
 }  // namespace bp::test

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <armadillo>
+#include <gtest/gtest.h>
 #include <functional>
 #include <string>
 #include <vector>
@@ -58,6 +59,11 @@ struct Blocks {
   bool W2;
   bool b2;
 };
+
+/// Whether a gradient check caught a planted bug where it should: the blocks the bug corrupts
+/// fail (worst relative error above 1e-3, a thousand times gradcheck's kTolerance) and the others
+/// pass (kTolerance).
+testing::AssertionResult CaughtInItsBlocks(const GradientCheck& errors, const Blocks& corrupts);
 
 /// A planted bug of the whole backward pass, and the blocks it corrupts.
 struct PlantedBackward {
