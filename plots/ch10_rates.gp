@@ -1,7 +1,8 @@
 # Chapter 10, figure 4: the loss over the epochs for several learning rates (log scale). A run
-# that diverged ends where its loss stopped being finite; its title says so. Variables: output,
-# data (CSV: epoch, then one loss column per rate, headed by its description), title; mark_x,
-# mark_y, mark_text (optional): the last finite loss of a run that diverged, and what to say.
+# that diverged ends at the loss that passed 100 ln K (or at its last finite loss); its title
+# says so. Variables: output, data (CSV: epoch, then one loss column per rate, headed by its
+# description), title; mark_x, mark_y, mark_text (optional): the last loss drawn of a run that
+# diverged, and what to say.
 load plots.'/style.gp'
 if (!exists("title")) title = ""
 set title title

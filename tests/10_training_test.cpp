@@ -530,6 +530,26 @@ TEST(Training_TrainEpoch, ReturnsTheLossAndAccuracyBeforeItsStep) {
   EXPECT_FALSE(SameNumbers(p, start)) << "train_epoch took no step";
 }
 
+TEST(Training_TrainEpoch, ReportsTheLossFromTheLogitsWhereAProbabilityUnderflows) {
+  // W2 and b2 scaled until the logits reach about ±1000: the rows on the wrong side give their
+  // true class a probability e^(−hundreds), 0 in double, so −ln P is +∞ and cross_entropy(P, Y)
+  // with it. The loss itself is finite: from the logits (exercise 4.2), it is the mean gap.
+  const Batch batch = small_batch(40, 2, 2, 41);
+  bp::Params start = random_params(2, 8, 2, 42);
+  const double largest = arma::abs(reference_logits(start, batch.X)).max();
+  start.W2 *= 1000.0 / largest;
+  start.b2 *= 1000.0 / largest;
+  ASSERT_FALSE(std::isfinite(naive_cross_entropy(start, batch.X, batch.labels)))
+      << "some true class must underflow for this test to mean anything";
+  bp::Params p = start;
+  const bp::EpochResult r = bp::train_epoch(p, batch.X, batch.Y, 0.1, 0.01);
+  const double expected = reference_loss(start, batch.X, batch.Y, 0.01);
+  ASSERT_TRUE(std::isfinite(expected));
+  EXPECT_NEAR(r.loss, expected, 1e-12 * expected)
+      << "logits up to ±1000 (40×2, 8 hidden units): the loss must come from the logits, "
+         "cross_entropy_from_logits(Z2, Y) (4.2), not from P (4.1), whose ln 0 is −∞";
+}
+
 TEST(Training_TrainEpoch, StepsByMinusRateTimesTheGradientOfTheWholeLoss) {
   // (θ_before − θ_after)/η must be the gradient of J = cross-entropy + (λ/2)(‖W1‖² + ‖W2‖²), here
   // by central differences of the reference J. A sign error, a missing L2 term, λ for λ/2, or a
@@ -620,26 +640,62 @@ TEST(Training_Train, RecordsEveryEpochAndEndsWithTheTrainedNetwork) {
   EXPECT_NEAR(h.loss(7), last, 1e-12 * last);
 }
 
-TEST(Training_Train, StopsAtTheFirstLossThatIsNotFiniteAndSaysSo) {
-  // Rate 30 on two moons: the first steps throw the logits so far that a true class gets
-  // probability 0 (e^-745 underflows), and cross_entropy(P, Y) is +∞.
+TEST(Training_Train, StopsAtTheFirstLossAboveTheRunawayBoundAndSaysSo) {
+  // Rate 30 on two moons: the first steps throw the logits so far that the mean loss passes
+  // 100 ln 2 ≈ 69.3 (a geometric mean probability of the true classes below 2^−100). The loss is
+  // reported from the logits, so it is finite there: the bound, not an overflow, stops the run.
   bp::Rng rng(8);
   const bp::Dataset moons = bp::make_moons(100, 0.2, rng);
   bp::Params p = initial_params(50, 9);
   const bp::History h = bp::train(p, moons.X, bp::one_hot(moons.labels, 2), {100, 30.0, 0.0});
+  const double bound = 100.0 * std::log(2.0);
+  EXPECT_NEAR(bp::runaway_loss(2), bound, 1e-13);
+  EXPECT_NEAR(bp::runaway_loss(3), 100.0 * std::log(3.0), 1e-13);
   ASSERT_TRUE(h.diverged);
+  EXPECT_FALSE(h.step_not_finite);
   ASSERT_GE(h.epochs_run, 1u);
   ASSERT_LT(h.epochs_run, 100u);
   ASSERT_EQ(h.loss.n_elem, h.epochs_run + 1);
-  EXPECT_FALSE(std::isfinite(h.loss(h.epochs_run)));
-  EXPECT_TRUE(h.loss.head(h.epochs_run).is_finite()) << "it should stop at the first one";
+  EXPECT_TRUE(std::isfinite(h.loss(h.epochs_run))) << "the loss from the logits stays finite";
+  EXPECT_GT(h.loss(h.epochs_run), bound);
+  EXPECT_LE(h.loss.head(h.epochs_run).max(), bound) << "it should stop at the first one above";
   EXPECT_TRUE(p.W1.is_finite() && p.W2.is_finite() && p.b1.is_finite() && p.b2.is_finite());
-  // The parameters are those after epochs_run steps, where the loss was not finite: the step
-  // taken from there is undone. Their naive cross-entropy, -mean ln P(true class), is +inf.
-  EXPECT_FALSE(std::isfinite(naive_cross_entropy(p, moons.X, moons.labels)));
+  // The parameters are those after epochs_run steps, where the loss passed the bound: the step
+  // taken from there is undone. Their loss, computed independently, is the last one reported.
+  EXPECT_NEAR(reference_loss(p, moons.X, bp::one_hot(moons.labels, 2), 0.0), h.loss(h.epochs_run),
+              1e-12 * h.loss(h.epochs_run));
   const std::string words = bp::describe_run(h);
-  EXPECT_NE(words.find("diverged at epoch " + std::to_string(h.epochs_run)), std::string::npos) << words;
+  EXPECT_NE(words.find("diverged at epoch " + std::to_string(h.epochs_run) + ": the loss reached "),
+            std::string::npos) << words;
+  EXPECT_NE(words.find("above 100 ln 2 = 69.3147"), std::string::npos) << words;
   EXPECT_EQ(words.find("nan"), std::string::npos) << words;
+}
+
+TEST(Training_Train, OnePointConfidentlyWrongIsNotADivergence) {
+  // Logits up to about ±1000, with every label the network's own class but one, the row of the
+  // widest gap (2000), whose label is the other class. That row alone makes cross_entropy(P, Y) +∞,
+  // yet the mean loss is its gap over N: well below the bound. Training goes on (rate 0: every
+  // epoch measures the same network) and reports that finite loss each epoch.
+  const Batch batch = small_batch(100, 2, 2, 43);
+  bp::Params p = random_params(2, 8, 2, 44);
+  arma::mat Z2 = reference_logits(p, batch.X);
+  const double widest_gap = arma::abs(Z2.col(1) - Z2.col(0)).max();
+  p.W2 *= 2000.0 / widest_gap;  // the widest gap becomes 2000: e^−2000 underflows
+  p.b2 *= 2000.0 / widest_gap;
+  Z2 = reference_logits(p, batch.X);
+  arma::uvec labels = reference_classes(p, batch.X);
+  const arma::uword widest = arma::index_max(arma::abs(Z2.col(1) - Z2.col(0)));
+  labels(widest) = 1 - labels(widest);
+  const arma::mat Y = bp::one_hot(labels, 2);
+  const double loss = reference_loss(p, batch.X, Y, 0.0);
+  ASSERT_FALSE(std::isfinite(naive_cross_entropy(p, batch.X, labels)));
+  ASSERT_GT(loss, 1.0);
+  ASSERT_LT(loss, bp::runaway_loss(2));
+  const bp::History h = bp::train(p, batch.X, Y, {3, 0.0, 0.0});
+  EXPECT_FALSE(h.diverged) << bp::describe_run(h);
+  EXPECT_EQ(h.epochs_run, 3u);
+  ASSERT_EQ(h.loss.n_elem, 4u);
+  for (arma::uword e = 0; e < 4; ++e) EXPECT_NEAR(h.loss(e), loss, 1e-12 * loss) << "epoch " << e;
 }
 
 TEST(Training_Train, StopsAtAStepThatMakesAParameterNotFiniteAndKeepsTheNetworkBeforeIt) {
@@ -748,9 +804,10 @@ TEST_F(Figure_Training, TheRatesFigureNamesTheRunThatDivergedAndStopsItsLine) {
   ASSERT_EQ(table.n_rows, 26u);
   ASSERT_EQ(table.n_cols, 3u);
   EXPECT_TRUE(arma::approx_equal(table.col(1), runs[0].history.loss, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(table(arma::span(0, stop - 1), 2),
-                                 runs[1].history.loss.head(stop), "absdiff", 0.0));
-  for (arma::uword e = stop; e < 26; ++e)
+  // Every loss of the run that diverged is drawn, the one above the bound included.
+  EXPECT_TRUE(arma::approx_equal(table(arma::span(0, stop), 2), runs[1].history.loss,
+                                 "absdiff", 0.0));
+  for (arma::uword e = stop + 1; e < 26; ++e)
     EXPECT_TRUE(std::isnan(table(e, 2))) << "epoch " << e << ": no loss after the run stopped";
   ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
   EXPECT_TRUE(drawn);

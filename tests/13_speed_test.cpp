@@ -307,7 +307,7 @@ TEST_P(Speed_Workspace, GradientsAndLossAgreeWithTextbookTo1e12) {
   const Batch b = make_batch(N, H, K, 7 + N + H + K);
   const bp::Cache cache = bp::forward(b.params, b.X);
   const bp::Grads expected = bp::backward(b.params, cache, b.Y);
-  const double loss = bp::cross_entropy(cache.P, b.Y);
+  const double loss = bp::cross_entropy_from_logits(cache.Z2, b.Y);
   const double acc = bp::accuracy(bp::predict(cache.P), bp::predict(b.Y));
   for (TanhKernel kernel : bp::available_tanh_kernels()) {
     SCOPED_TRACE(bp::kernel_name(kernel));
@@ -372,14 +372,15 @@ testing::AssertionResult CloseToTextbook(const std::string& name, const arma::ma
 }
 
 /// The workspace's loss, accuracy and four gradients on one batch against the textbook's
-/// (forward, backward, cross_entropy, predict and accuracy of chapters 03 to 10). The loss is
-/// the one bp::train_epoch and bp::evaluate report, cross_entropy(P, Y): where a true class's
-/// probability underflows to 0 it is +∞ in both (chapter 10's rule for a diverged step, which
-/// bp::train(workspace, …) must apply where bp::train does); elsewhere the two agree to 1e-12.
+/// (forward, backward, evaluate, predict and accuracy of chapters 03 to 10). The loss is the
+/// one bp::train_epoch and bp::evaluate report, from the logits: finite and true where a true
+/// class's probability underflows to 0 (chapter 10's rule for a diverged run, which
+/// bp::train(workspace, …) must apply where bp::train does, compares it with 100 ln K). The two
+/// agree to 1e-12.
 testing::AssertionResult AgreesWithTextbook(bp::TrainingWorkspace& ws, const Batch& b) {
   const bp::Cache cache = bp::forward(b.params, b.X);
   const bp::Grads expected = bp::backward(b.params, cache, b.Y);
-  const double loss = bp::cross_entropy(cache.P, b.Y);
+  const double loss = bp::evaluate(b.params, b.X, b.Y, 0.0).loss;
   const double acc = bp::accuracy(bp::predict(cache.P), bp::predict(b.Y));
   const bp::EpochResult r = ws.loss_and_gradients(b.params, b.X, b.Y);
   const bp::Grads& g = ws.grads();
@@ -388,9 +389,7 @@ testing::AssertionResult AgreesWithTextbook(bp::TrainingWorkspace& ws, const Bat
                             CloseToTextbook("dW2", g.dW2, expected.dW2),
                             CloseToTextbook("db2", g.db2, expected.db2)})
     if (!check) return check;
-  const bool same_loss =
-      std::isinf(loss) ? r.loss == loss : std::fabs(r.loss - loss) <= 1e-12 * loss;
-  if (!same_loss)
+  if (!(std::fabs(r.loss - loss) <= 1e-12 * loss))
     return testing::AssertionFailure() << "the loss is " << r.loss << ", the textbook's " << loss;
   if (r.accuracy != acc)
     return testing::AssertionFailure() << "the accuracy is " << r.accuracy << ", the textbook's "
@@ -414,10 +413,12 @@ TEST(Speed_Workspace_ExtremeLogits, AsTextbookAtLogitsOfPlusMinus1000) {
   // Logits up to ±1000: without the shift by the row's largest logit, e^z overflows to ∞ and P
   // is ∞/∞ = NaN; with it, P − Y and every gradient are finite and exact. Random labels put
   // about half the rows on the wrong side by hundreds: a true class's probability e^(−2000)
-  // underflows to 0, and the loss the textbook reports is +∞ — the workspace's must be too.
+  // underflows to 0, and cross_entropy(P, Y) is +∞. The loss the textbook reports comes from
+  // the logits (log-sum-exp): finite, about 219 — the workspace's must be that one too.
   const Batch b = with_largest_logit(make_batch(200, 500, 2, 31), 1000.0);
   const bp::Cache cache = bp::forward(b.params, b.X);
   ASSERT_NEAR(arma::abs(cache.Z2).max(), 1000.0, 1e-9);
+  ASSERT_FALSE(std::isfinite(bp::cross_entropy(cache.P, b.Y))) << "a true class underflows";
   ASSERT_TRUE(std::isfinite(bp::cross_entropy_from_logits(cache.Z2, b.Y)))
       << "the loss from the logits (log-sum-exp) is finite";
   for (TanhKernel kernel : bp::available_tanh_kernels()) {

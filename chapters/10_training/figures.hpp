@@ -99,22 +99,28 @@ inline std::string percent_text(double fraction) {
 }
 
 /**
- * @brief Why a run that diverged stopped, in words: "the loss became NaN", "the loss became
- * infinite", or "its step made a parameter NaN or infinite (the gradient overflowed)".
+ * @brief Why a run that diverged stopped, in words: "the loss reached 438, above 100 ln 2 =
+ * 69.3", "the loss became NaN", "the loss became infinite", or "its step made a parameter NaN
+ * or infinite (the gradient overflowed)".
  * @param history  a run with diverged set
  */
 inline std::string divergence_cause(const History& history) {
   if (history.step_not_finite)
     return "its step made a parameter NaN or infinite (the gradient overflowed)";
-  return std::string("the loss became ") +
-         (std::isnan(history.loss(history.loss.n_elem - 1)) ? "NaN" : "infinite");
+  const double last = history.loss(history.loss.n_elem - 1);
+  if (std::isnan(last)) return "the loss became NaN";
+  if (std::isinf(last)) return "the loss became infinite";
+  return "the loss reached " + number_text(last) + ", above 100 ln " +
+         std::to_string(std::max<arma::uword>(history.classes, 2)) + " = " +
+         number_text(runaway_loss(history.classes));
 }
 
 /**
  * @brief What a training run did, in words, for the program's output and the figures' keys.
  *
- * "diverged at epoch e" when the loss became NaN or ∞ or a step made a parameter so (naming
- * which), "unstable" when the loss ended above where it started, else the first and last loss.
+ * "diverged at epoch e" when the loss passed runaway_loss(K), became NaN or ∞, or a step made a
+ * parameter so (naming which), "unstable" when the loss ended above where it started, else the
+ * first and last loss.
  * @param history  the run
  */
 inline std::string describe_run(const History& history) {
@@ -122,8 +128,7 @@ inline std::string describe_run(const History& history) {
   const double last = history.loss(history.loss.n_elem - 1);
   if (history.diverged) {
     if (history.epochs_run == 0 && !history.step_not_finite)
-      return "the loss is " + std::string(std::isnan(last) ? "NaN" : "infinite") +
-             " before the first step";
+      return "before the first step: " + divergence_cause(history);
     return "diverged at epoch " + std::to_string(history.epochs_run) + ": " +
            divergence_cause(history);
   }
@@ -253,8 +258,9 @@ struct RateRun {
  *
  * Data ch10_rates.csv: epoch, then one column of loss per run, headed with the rate and, for a
  * run that diverged, the epoch where it stopped ("lr 10: diverged at epoch 2"). A run's column
- * is NaN (gnuplot draws nothing) after its last finite loss; the script marks that loss with a
- * label (variables mark_x, mark_y, mark_text).
+ * is NaN (gnuplot draws nothing) after its last loss, or where a loss is not finite; the script
+ * marks the last loss drawn of the first run that diverged with a label (variables mark_x,
+ * mark_y, mark_text).
  * @param dir    the figure's folder
  * @param runs   the runs, each with its rate
  * @param title  the figure's title
@@ -277,15 +283,21 @@ inline bool publish_rates(const std::filesystem::path& dir, const std::vector<Ra
     std::string name = "lr " + number_text(runs[r].rate);
     if (history.diverged) {
       name += ": diverged at epoch " + std::to_string(history.epochs_run);
-      // The script marks the last finite loss of the first run that diverged.
-      if (history.epochs_run > 0 && vars.size() == 1) {
-        const arma::uword last = history.epochs_run - 1;
+      // The script marks the last loss drawn of the first run that diverged: the one above the
+      // bound, or the last finite one before a loss or a step that was not.
+      const arma::uword e = history.epochs_run;
+      const bool bound_passed = std::isfinite(history.loss(e)) && !history.step_not_finite;
+      if ((bound_passed || e > 0) && vars.size() == 1) {
+        const arma::uword last = bound_passed ? e : e - 1;
         vars.push_back({"mark_x", std::to_string(last)});
         vars.push_back({"mark_y", number_text(history.loss(last))});
         std::ostringstream text;
-        text << "lr " << runs[r].rate << ": loss " << std::setprecision(3) << history.loss(last)
-             << " after " << last << (last == 1 ? " epoch" : " epochs") << ", infinite after "
-             << history.epochs_run;
+        text << "lr " << runs[r].rate << ": loss " << std::setprecision(3) << history.loss(last);
+        if (bound_passed)
+          text << " at epoch " << e << ", above 100 ln " << std::max<arma::uword>(history.classes, 2);
+        else
+          text << " after " << last << (last == 1 ? " epoch" : " epochs") << ", infinite after "
+               << e;
         vars.push_back({"mark_text", text.str()});
       }
     }

@@ -268,7 +268,7 @@ int main(int argc, char** argv) {
                 << " numbers, checksum verified)\n"
                 << "  No training: --epochs, --lr and --l2 do not apply. The data comes from the "
                    "flags as always: give the ones it was trained with to see the same points.\n";
-      const double loss = bp::cross_entropy(bp::forward(params, train_set.X).P, Y);
+      const double loss = bp::cross_entropy_from_logits(bp::forward(params, train_set.X).Z2, Y);
       const double held_out_accuracy = accuracy_on(params, held_out);
       std::cout << "\n3. The loaded network: loss " << loss << " (cross-entropy), accuracy "
                 << bp::percent_text(accuracy_on(params, train_set)) << " on the training points";
@@ -316,8 +316,9 @@ int main(int argc, char** argv) {
         bp::publish_loss_curve(dir, history, "Chapter 10: the loss until it diverged, rate " +
                                                  bp::number_text(rate));
       if (history.epochs_run == 0 && !history.step_not_finite)
-        throw bp::InputError("training cannot start: the loss of the untrained network is not "
-                             "finite (are the inputs very large? the largest |x| is " +
+        throw bp::InputError("training cannot start: for the untrained network " +
+                             bp::divergence_cause(history) +
+                             " (are the inputs very large? the largest |x| is " +
                              bp::number_text(arma::abs(train_set.X).max()) + ")");
       throw bp::InputError("--lr " + bp::number_text(rate) + ": training diverged at epoch " +
                            std::to_string(history.epochs_run) + " (" +
@@ -413,8 +414,7 @@ int main(int argc, char** argv) {
       }
       std::cout << "  rate " << std::setw(4) << r << ": " << bp::describe_run(run.history);
       if (run.history.diverged)
-        std::cout << " (the steps overshot further and further, until a probability of a true "
-                     "class underflowed to 0)";
+        std::cout << " (each step overshot further than the one before)";
       else if (arma::any(arma::diff(run.history.loss) > 0.0))
         std::cout << " (the loss rose in " << arma::accu(arma::diff(run.history.loss) > 0.0)
                   << " of " << run.history.epochs_run << " epochs)";

@@ -8,7 +8,8 @@
  * One epoch of full-batch gradient descent, written with the chapters before it:
  *
  *     Cache c = forward(θ, X)                          chapter 03, eqs. (1)–(4)
- *     J = cross_entropy(c.P, Y) + l2_penalty(θ, λ)     chapter 04, eq. (5) corrected; 10.2
+ *     J = cross_entropy_from_logits(c.Z2, Y)           chapter 04, eq. (5) corrected, 4.2
+ *         + l2_penalty(θ, λ)                           10.2
  *     Grads g = backward(θ, c, Y)                      chapter 09, eqs. (7)–(17) corrected
  *     add_l2_gradient(g, θ, λ)                         10.3
  *     gradient_step(θ, g, η)                           10.1: θ ← θ − η g
@@ -58,7 +59,7 @@ void gradient_step(Params& params, const Grads& grads, double rate);
  * \f[ R(\theta) = \frac{\lambda}{2} \left( \lVert W_1 \rVert_F^2 + \lVert W_2 \rVert_F^2 \right)
  *     = \frac{\lambda}{2} \Big( \sum_{d,h} (W_1)_{dh}^2 + \sum_{h,k} (W_2)_{hk}^2 \Big) \f]
  * The course's convention is λ/2 (its gradient is then λW, add_l2_gradient). The biases are not
- * penalised. The loss that training minimises is J = cross_entropy(P, Y) + R(θ).
+ * penalised. The loss that training minimises is J = cross_entropy_from_logits(Z2, Y) + R(θ).
  * Checked by the tests of suite Training_L2Penalty.
  * \see \ref ch10-l2 "the penalty and its gradient" on \ref ch10 "chapter 10"'s page.
  * @param params  W1 D×H, b1 1×H, W2 H×K, b2 1×K (only W1 and W2 are read)
@@ -100,7 +101,7 @@ arma::uvec predict(const arma::mat& P);
 
 /// What one epoch of training measured, at the parameters it started from.
 struct EpochResult {
-  double loss = 0.0;      ///< J = cross_entropy(P, Y) + l2_penalty(θ, λ)
+  double loss = 0.0;      ///< J = cross_entropy_from_logits(Z2, Y) + l2_penalty(θ, λ)
   double accuracy = 0.0;  ///< the fraction of the batch whose predicted class is its label
 };
 
@@ -108,8 +109,9 @@ struct EpochResult {
  * @brief One epoch of full-batch gradient descent (exercise 10.5).
  *
  * Forward pass, loss, backward pass, L2 gradient, step — the five lines at the top of this
- * file. The loss is chapter 04's cross_entropy of P (exercise 4.1) plus l2_penalty: when a
- * probability of a true class underflows to 0, the loss is +∞, and train() stops there.
+ * file. The loss is chapter 04's cross_entropy_from_logits of Z2 (exercise 4.2) plus
+ * l2_penalty: it stays finite, and true, where a probability of a true class underflows to 0
+ * and cross_entropy of P (exercise 4.1) would say +∞.
  * Checked by the tests of suites Training_TrainEpoch, Training_TwoMoons, Training_Train and
  * Figure_Training.
  * \see \ref ch10-code "the code" on \ref ch10 "chapter 10"'s page.
@@ -158,7 +160,7 @@ inline arma::uvec classify(const Params& params, const arma::mat& X) {
 inline EpochResult evaluate(const Params& params, const arma::mat& X, const arma::mat& Y,
                             double lambda) {
   const Cache cache = forward(params, X);
-  return {cross_entropy(cache.P, Y) + l2_penalty(params, lambda),
+  return {cross_entropy_from_logits(cache.Z2, Y) + l2_penalty(params, lambda),
           accuracy(predict(cache.P), predict(Y))};
 }
 
@@ -169,13 +171,29 @@ struct TrainSettings {
   double lambda = 0.0;        ///< λ of l2_penalty (0: none)
 };
 
+/**
+ * @brief The loss above which a run has diverged: 100 ln K for K classes (K ≥ 2).
+ *
+ * A network that knows nothing says 1/K for every class: its loss is ln K. A mean loss of
+ * 100 ln K gives the true classes a geometric mean probability of K^−100 (2^−100 ≈ 8·10^−31
+ * for two classes): a network that confident of the wrong answers is not learning but running
+ * away. A healthy run zigzags well below it (chapter 10's rate 2 peaks at 22 ln 2), and one
+ * point confidently wrong among many does not reach it; chapter 10's rate 10 passes it on its
+ * second step.
+ * @param classes  K, the number of classes (1 counts as 2)
+ */
+inline double runaway_loss(arma::uword classes) {
+  return 100.0 * std::log(static_cast<double>(std::max<arma::uword>(classes, 2)));
+}
+
 /// What train() saw, epoch by epoch.
 struct History {
   arma::vec loss;      ///< loss(e): J after e epochs, e = 0 … epochs_run (epochs_run + 1 numbers)
   arma::vec accuracy;  ///< accuracy(e): on the training batch after e epochs
   arma::uword epochs_run = 0;  ///< the steps taken and kept
-  /// True when training stopped early: loss(epochs_run) was not finite, or the step taken from
-  /// there made a parameter NaN or infinite (step_not_finite).
+  arma::uword classes = 0;     ///< K, the length of b2: the run diverged above runaway_loss(K)
+  /// True when training stopped early: loss(epochs_run) was above runaway_loss(K) or not
+  /// finite, or the step taken from there made a parameter NaN or infinite (step_not_finite).
   bool diverged = false;
   /// True when training stopped because the step of epoch epochs_run made a parameter NaN or
   /// infinite while loss(epochs_run) was finite: the gradient, or η times it, overflowed.
@@ -192,13 +210,14 @@ using Evaluation = std::function<EpochResult(const Params& params)>;
 
 /**
  * @brief The training loop, for any way of computing an epoch: settings.epochs calls of `step`,
- * stopping at a loss that is not finite (NaN or ∞) or at a step that makes a parameter not
- * finite.
+ * stopping at a loss above runaway_loss(K) or not finite (NaN or ∞), or at a step that makes a
+ * parameter not finite.
  *
  * After a normal end, params hold the network after every step and the history ends with
- * `measure` of it. When the loss after e epochs is not finite, or the step taken from there
- * made a parameter NaN or ∞ (a gradient that overflowed: step_not_finite), that step is undone:
- * params hold the network after e epochs, the history stops at loss(e), and diverged is set.
+ * `measure` of it. When the loss after e epochs is above runaway_loss(K) or not finite, or the
+ * step taken from there made a parameter NaN or ∞ (a gradient that overflowed:
+ * step_not_finite), that step is undone: params hold the network after e epochs, the history
+ * stops at loss(e), and diverged is set. K is the length of b2.
  * Nothing is printed: `progress` sees every epoch, and the caller says what happened.
  * train() runs it with train_epoch and evaluate; chapter 13 with its fused workspace.
  * @param params    W1 D×H, b1 1×H, W2 H×K, b2 1×K: trained in place
@@ -215,6 +234,10 @@ inline History train_loop(Params& params, arma::uword epochs, const EpochStep& s
   loss.reserve(epochs + 1);
   accuracy.reserve(epochs + 1);
   History history;
+  history.classes = params.b2.n_elem;
+  const double bound = runaway_loss(history.classes);
+  // Not `loss > bound`: a NaN loss is out of bounds too.
+  const auto out_of_bounds = [bound](double value) { return !(value <= bound); };
   Params before = params;
   for (arma::uword e = 0; e < epochs; ++e) {
     before = params;  // the network the step starts from, to undo a step that is not finite
@@ -224,8 +247,8 @@ inline History train_loop(Params& params, arma::uword epochs, const EpochStep& s
     if (progress) progress(e, result);
     const bool step_finite = params.W1.is_finite() && params.b1.is_finite() &&
                              params.W2.is_finite() && params.b2.is_finite();
-    if (!std::isfinite(result.loss) || !step_finite) {
-      history.step_not_finite = std::isfinite(result.loss);
+    if (out_of_bounds(result.loss) || !step_finite) {
+      history.step_not_finite = !out_of_bounds(result.loss);
       params = before;
       history.diverged = true;
       history.epochs_run = e;
@@ -237,7 +260,7 @@ inline History train_loop(Params& params, arma::uword epochs, const EpochStep& s
     loss.push_back(last.loss);
     accuracy.push_back(last.accuracy);
     history.epochs_run = epochs;
-    history.diverged = !std::isfinite(last.loss);
+    history.diverged = out_of_bounds(last.loss);
   }
   history.loss = arma::vec(loss);
   history.accuracy = arma::vec(accuracy);

@@ -85,7 +85,7 @@ void profile_textbook(const bp::Params& start, const arma::mat& X, const arma::m
       {"(2)  A1 = tanh(Z1)", [&] { c.A1 = bp::tanh_activation(c.Z1); }},
       {"(3)  Z2 = A1 W2 + 1 b2", [&] { c.Z2 = bp::affine(c.A1, p.W2, p.b2); }},
       {"(4)  P = softmax(Z2)", [&] { c.P = bp::softmax(c.Z2); }},
-      {"(5)  L = cross_entropy(P, Y)", [&] { loss = bp::cross_entropy(c.P, Y); }},
+      {"(5)  L from the logits", [&] { loss = bp::cross_entropy_from_logits(c.Z2, Y); }},
       {"(7)  dZ2 = (P − Y)/N", [&] { dZ2 = bp::output_delta(c.P, Y); }},
       {"(14) dW2 = A1ᵀ dZ2, (15) db2", [&] {
          g.dW2 = bp::weight_gradient(c.A1, dZ2);
@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
     const bp::EpochResult fast = workspace.loss_and_gradients(start, X, Y);
     const bp::Cache cache = bp::forward(start, X);
     const bp::Grads g = bp::backward(start, cache, Y);
-    const double loss = bp::cross_entropy(cache.P, Y);
+    const double loss = bp::cross_entropy_from_logits(cache.Z2, Y);
     const double worst = std::max({max_relative(workspace.grads().dW1, g.dW1),
                                    max_relative(workspace.grads().db1, g.db1),
                                    max_relative(workspace.grads().dW2, g.dW2),

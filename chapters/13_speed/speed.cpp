@@ -333,17 +333,23 @@ EpochResult TrainingWorkspace::run(const Params& p, const arma::mat& X, const ar
     forward_block(X.memptr() + r0, N, D, n, p.W1.memptr(), p.b1.memptr(), H, p.W2.memptr(),
                   p.b2.memptr(), K, tanh_n, A, Z2);  // (1), (2), (3)
 
-    // Row by row: (4) softmax, (5) the loss, the prediction, and (7) dZ2 = (P − Y)/N.
+    // Row by row: (4) softmax, (5) the loss from the logits, the prediction, and (7)
+    // dZ2 = (P − Y)/N. dZ2 holds S = Z2 − max until it is overwritten: ln P = S − ln Σ e^S is
+    // finite where P underflows to 0, as in cross_entropy_from_logits.
     for (arma::uword r = 0; r < n; ++r) {
       double top = -arma::datum::inf;
       for (arma::uword k = 0; k < K; ++k) top = std::max(top, Z2[r + n * k]);
       double total = 0.0;
-      for (arma::uword k = 0; k < K; ++k) total += (Z2[r + n * k] = std::exp(Z2[r + n * k] - top));
+      for (arma::uword k = 0; k < K; ++k) {
+        dZ2[r + n * k] = Z2[r + n * k] - top;
+        total += (Z2[r + n * k] = std::exp(dZ2[r + n * k]));
+      }
+      const double log_total = std::log(total);
       arma::uword predicted = 0, label = 0;
       for (arma::uword k = 0; k < K; ++k) {
         const double P = Z2[r + n * k] /= total;
         const double y = Y(r0 + r, k);
-        if (y != 0.0) loss_sum += y * std::log(P);  // 0 ln 0 counts as 0, as in cross_entropy
+        loss_sum += y * (dZ2[r + n * k] - log_total);
         if (P > Z2[r + n * predicted]) predicted = k;  // the first largest, as arma::index_max
         if (y > Y(r0 + r, label)) label = k;
         dZ2[r + n * k] = (P - y) * inv_N;

@@ -111,7 +111,7 @@ class TrainingWorkspace {
    * @brief The mean cross-entropy and the accuracy of the network on a batch, and the four
    * gradients of that loss (read them with grads()).
    *
-   * Equal to cross_entropy(forward(params, X).P, Y), the accuracy of predict(P) against
+   * Equal to cross_entropy_from_logits(forward(params, X).Z2, Y), the accuracy of predict(P) against
    * predict(Y), and backward(params, forward(params, X), Y).
    * @param params  W1 D×H, b1 1×H, W2 H×K, b2 1×K
    * @param X       N×D  the batch, one sample per row, N ≥ 1
@@ -126,7 +126,7 @@ class TrainingWorkspace {
    * @param params  W1 D×H, b1 1×H, W2 H×K, b2 1×K
    * @param X       N×D  one sample per row, N ≥ 1
    * @param Y       N×K  labels (one-hot)
-   * @return cross_entropy(forward(params, X).P, Y)
+   * @return cross_entropy_from_logits(forward(params, X).Z2, Y)
    * @throws ShapeError when the shapes do not fit.
    */
   double loss(const Params& params, const arma::mat& X, const arma::mat& Y);

@@ -61,7 +61,8 @@ EpochResult train_epoch(Params& params, const arma::mat& X, const arma::mat& Y, 
                         double lambda) {
   // Measure before stepping: the loss and accuracy belong to the parameters forward() used.
   const Cache cache = forward(params, X);
-  const EpochResult result{cross_entropy(cache.P, Y) + l2_penalty(params, lambda),
+  // From the logits: finite where a true class's probability underflows to 0 (exercise 4.2).
+  const EpochResult result{cross_entropy_from_logits(cache.Z2, Y) + l2_penalty(params, lambda),
                            accuracy(predict(cache.P), predict(Y))};
   Grads grads = backward(params, cache, Y);
   add_l2_gradient(grads, params, lambda);
