@@ -260,7 +260,7 @@ struct RateRun {
  * run that diverged, the epoch where it stopped ("lr 10: diverged at epoch 2"). A run's column
  * is NaN (gnuplot draws nothing) after its last loss, or where a loss is not finite; the script
  * marks the last loss drawn of the first run that diverged with a label (variables mark_x,
- * mark_y, mark_text).
+ * mark_y, mark_text), and draws runaway_loss(K) as a dashed line (bound, bound_text).
  * @param dir    the figure's folder
  * @param runs   the runs, each with its rate
  * @param title  the figure's title
@@ -278,6 +278,11 @@ inline bool publish_rates(const std::filesystem::path& dir, const std::vector<Ra
   std::vector<PlotVariable> vars = {{"title", title}};
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const History& history = runs[r].history;
+    if (r == 0) {  // the runaway bound, drawn as a dashed line
+      const arma::uword K = std::max<arma::uword>(history.classes, 2);
+      vars.push_back({"bound", number_text(runaway_loss(K))});
+      vars.push_back({"bound_text", "100 ln " + std::to_string(K) + ": diverged above"});
+    }
     for (arma::uword e = 0; e < history.loss.n_elem; ++e)
       if (std::isfinite(history.loss(e))) table(e, r + 1) = history.loss(e);
     std::string name = "lr " + number_text(runs[r].rate);
@@ -287,7 +292,7 @@ inline bool publish_rates(const std::filesystem::path& dir, const std::vector<Ra
       // bound, or the last finite one before a loss or a step that was not.
       const arma::uword e = history.epochs_run;
       const bool bound_passed = std::isfinite(history.loss(e)) && !history.step_not_finite;
-      if ((bound_passed || e > 0) && vars.size() == 1) {
+      if ((bound_passed || e > 0) && vars.size() == 3) {
         const arma::uword last = bound_passed ? e : e - 1;
         vars.push_back({"mark_x", std::to_string(last)});
         vars.push_back({"mark_y", number_text(history.loss(last))});
