@@ -8,7 +8,8 @@
 //
 // The exact derivatives compared with are worked out by hand in the comments (polynomials,
 // exp, tanh, a softmax); no test uses the trusted checker of tests/support to check the
-// learner's checker: it would be the same formula on both sides.
+// learner's checker: it would be the same formula on both sides. A failure names the call (the
+// function, x and h, or the matrix X) and both values.
 #include <gtest/gtest.h>
 
 #include <armadillo>
@@ -19,9 +20,14 @@
 #include "05_finite_differences/finite_differences.hpp"
 #include "common/data.hpp"
 #include "common/random.hpp"
+#include "support/assertions.hpp"
 #include "support/gradcheck.hpp"
 
 namespace {
+
+using bp::test::EntriesNear;
+using bp::test::HasShape;
+using bp::test::show;
 
 constexpr double kEpsilon = std::numeric_limits<double>::epsilon();  // 2^−52 ≈ 2.2e−16
 
@@ -45,11 +51,14 @@ TEST(FD_CentralDifference, IsExactForAQuadratic) {
   // (A forward difference gives 6x − 2 + 3h.)
   const auto f = [](double x) { return 3.0 * x * x - 2.0 * x + 1.0; };
   for (const double h : {1.0, 0.5, 0.25, 0.125, 1.0 / 1024.0})
-    EXPECT_EQ(bp::central_difference(f, 0.75, h), 2.5) << "h = " << h;
+    EXPECT_EQ(bp::central_difference(f, 0.75, h), 2.5)
+        << "central_difference(f(x) = 3x² − 2x + 1, x = 0.75, h = " << h
+        << "): f'(0.75) = 2.5 exactly, for every h";
   // At x = 0.3 with decimal steps x ± h and f are rounded: still exact up to a few ulps of
   // f / h, below 1e-12 for h ≥ 1e-3.
   for (const double h : {0.1, 0.01, 0.001})
-    EXPECT_NEAR(bp::central_difference(f, 0.3, h), 6.0 * 0.3 - 2.0, 1e-12) << "h = " << h;
+    EXPECT_NEAR(bp::central_difference(f, 0.3, h), 6.0 * 0.3 - 2.0, 1e-12)
+        << "central_difference(f(x) = 3x² − 2x + 1, x = 0.3, h = " << h << "): f'(0.3) = -0.2";
 }
 
 TEST(FD_CentralDifference, ErrorFallsAsHSquared) {
@@ -63,10 +72,14 @@ TEST(FD_CentralDifference, ErrorFallsAsHSquared) {
   for (const double h : {0.1, 0.01, 0.001}) {
     const double error = bp::central_difference(f, x, h) - exact;
     const double half = bp::central_difference(f, x, h / 2) - exact;
-    EXPECT_NEAR(error / half, 4.0, 0.01) << "h = " << h << ": halving h should quarter the error";
+    EXPECT_NEAR(error / half, 4.0, 0.01)
+        << "central_difference(exp, x = 0.5, h = " << h << ") is off by " << error
+        << ", with h/2 by " << half << ": halving h should quarter the error";
     // And the error is the leading Taylor term h² f'''/6, to within 1% (the next term is
     // h²/20 of it, 5e-4 at h = 0.1).
-    EXPECT_NEAR(error / (h * h * exact / 6.0), 1.0, 0.01) << "h = " << h;
+    EXPECT_NEAR(error / (h * h * exact / 6.0), 1.0, 0.01)
+        << "central_difference(exp, x = 0.5, h = " << h << ") is off by " << error
+        << ", expected about h² e^0.5 / 6 = " << h * h * exact / 6.0;
   }
 }
 
@@ -82,7 +95,8 @@ TEST(FD_CentralDifference, CallsFOnlyAtXPlusAndMinusH) {
   ASSERT_EQ(calls.size(), 2u) << "a central difference costs two calls of f";
   EXPECT_TRUE((calls[0] == 2.25 && calls[1] == 1.75) || (calls[0] == 1.75 && calls[1] == 2.25))
       << "called at " << calls[0] << " and " << calls[1] << ", expected 2.25 and 1.75";
-  EXPECT_EQ(d, 4.0);  // (2.25² − 1.75²) / 0.5 = 2 · 2, exact
+  EXPECT_EQ(d, 4.0) << "central_difference(f(x) = x², x = 2, h = 0.25): (2.25² − 1.75²) / 0.5 "
+                       "= 4, exact";
 }
 
 TEST(FD_CentralDifference, MatchesTanhDerivativeAtTheCoursesStep) {
@@ -92,7 +106,9 @@ TEST(FD_CentralDifference, MatchesTanhDerivativeAtTheCoursesStep) {
   for (const double x : {-2.0, -0.3, 0.0, 0.5, 1.7}) {
     const double exact = 1.0 - std::tanh(x) * std::tanh(x);
     const double d = bp::central_difference(f, x, bp::kCentralStep);
-    EXPECT_LT(std::abs(d - exact) / exact, 1e-9) << "x = " << x;
+    EXPECT_LT(std::abs(d - exact) / exact, 1e-9)
+        << "central_difference(tanh, x = " << x << ", h = 1e-5) = " << d
+        << ", expected 1 − tanh²(x) = " << exact;
   }
 }
 // [central-test]
@@ -102,6 +118,10 @@ TEST(FD_CentralDifference, MatchesTanhDerivativeAtTheCoursesStep) {
 // learner's central_difference. These tests check what the figure claims.
 
 // [error-table-test]
+// The table most tests below compute, as a failure names it.
+constexpr const char* kTanhTable =
+    "fd_error_table(tanh, x = 0.5, exact = 1 − tanh²(0.5), h = 10^-1 … 10^-13, 4 per decade)";
+
 TEST(FD_ErrorTable, CentralFallsWithSlopeTwoForwardWithSlopeOne) {
   // tanh at 0.5, h from 1e-1 to 1e-3 (9 rows): truncation dominates by a factor of at least
   // 1e5 (central error ≥ 1.2e-7 against rounding ≤ 1e-12), so on log-log axes the central
@@ -110,8 +130,8 @@ TEST(FD_ErrorTable, CentralFallsWithSlopeTwoForwardWithSlopeOne) {
   const auto f = [](double v) { return std::tanh(v); };
   const double exact = 1.0 - std::tanh(0.5) * std::tanh(0.5);
   const arma::mat table = bp::fd_error_table(f, 0.5, exact, bp::log_steps(1, 13, 4));
-  ASSERT_EQ(table.n_rows, 49u);
-  ASSERT_EQ(table.n_cols, 3u);
+  SCOPED_TRACE(kTanhTable);
+  ASSERT_TRUE(HasShape(table, 49, 3, "the table"));
   EXPECT_NEAR(log_log_slope(table, 1, 1e-3, 1e-1), 2.0, 0.05) << "central: error ∝ h²";
   EXPECT_NEAR(log_log_slope(table, 2, 1e-3, 1e-1), 1.0, 0.05) << "forward: error ∝ h";
 }
@@ -126,7 +146,8 @@ TEST(FD_ErrorTable, CentralIsBestNearOneEMinusFiveForwardNearOneEMinusEight) {
   const double exact = 1.0 - std::tanh(0.5) * std::tanh(0.5);
   const arma::vec steps = bp::log_steps(1, 13, 4);
   const arma::mat table = bp::fd_error_table(f, 0.5, exact, steps);
-  ASSERT_EQ(table.n_rows, steps.n_elem);
+  SCOPED_TRACE(kTanhTable);
+  ASSERT_TRUE(HasShape(table, steps.n_elem, 3, "the table"));
   const double best_central = table(table.col(1).index_min(), 0);
   const double best_forward = table(table.col(2).index_min(), 0);
   EXPECT_GE(best_central, std::pow(10.0, -6.5));
@@ -151,7 +172,8 @@ TEST(FD_ErrorTable, RoundingErrorGrowsAsHShrinks) {
   const double exact = 1.0 - t * t;
   const auto f = [](double v) { return std::tanh(v); };
   const arma::mat table = bp::fd_error_table(f, 0.5, exact, bp::log_steps(1, 13, 4));
-  ASSERT_EQ(table.n_cols, 3u);
+  SCOPED_TRACE(kTanhTable);
+  ASSERT_TRUE(HasShape(table, 49, 3, "the table"));
   const arma::uvec mid = arma::find(table.col(0) <= 1.01e-7 && table.col(0) >= 0.99e-8);
   const arma::uvec tiny = arma::find(table.col(0) <= 1.01e-12);
   ASSERT_EQ(mid.n_elem, 5u);
@@ -193,7 +215,9 @@ TEST(FD_ErrorTable, TheCoursesStepSuitsTheNetworksGradient) {
   P.each_col() /= arma::sum(P, 1);
   const double exact = arma::mean(P.col(0) - Y.col(0));
   const arma::mat table = bp::fd_error_table(loss_of_b2_0, 0.0, exact, bp::log_steps(2, 8, 4));
-  ASSERT_EQ(table.n_rows, 25u);
+  SCOPED_TRACE("fd_error_table(the loss of the post's network as a function of b2[0], H = 500, "
+               "N = 200, seeds 1 and 2, at b2[0] = 0, h = 10^-2 … 10^-8, 4 per decade)");
+  ASSERT_TRUE(HasShape(table, 25, 3, "the table"));
   const arma::uword k = 12;  // h = 10^−(2 + 12/4) = 1e-5
   ASSERT_EQ(table(k, 0), 1e-5);
   EXPECT_LT(table(k, 1), bp::test::kTolerance / 100.0);
@@ -208,7 +232,12 @@ TEST(FD_ErrorTable, TheCoursesStepSuitsTheNetworksGradient) {
 // Exercise 5.2: the relative error |a − b| / max(floor, |a| + |b|).
 
 // [relative-error-test]
+// What every relative-error test names on a failure: the definition its numbers follow.
+constexpr const char* kRelativeErrorIs =
+    "relative_error(a, b, floor = 1e-4) = |a − b| / max(floor, |a| + |b|)";
+
 TEST(FD_RelativeError, IsZeroForEqualNumbers) {
+  SCOPED_TRACE(kRelativeErrorIs);
   EXPECT_EQ(bp::relative_error(3.0, 3.0), 0.0);
   EXPECT_EQ(bp::relative_error(-2.5, -2.5), 0.0);
   EXPECT_EQ(bp::relative_error(0.0, 0.0), 0.0) << "two zeros: 0 / floor, not 0 / 0 = NaN";
@@ -216,6 +245,7 @@ TEST(FD_RelativeError, IsZeroForEqualNumbers) {
 }
 
 TEST(FD_RelativeError, IsSymmetric) {
+  SCOPED_TRACE(kRelativeErrorIs);
   // Neither number is "the true one": the numerical and the analytic derivative are treated alike.
   const std::vector<std::pair<double, double>> pairs = {
       {1.0, 3.0}, {-2.0, 5.0}, {0.0, 0.7}, {1e-9, -3e-9}, {123.0, 123.5}};
@@ -224,6 +254,7 @@ TEST(FD_RelativeError, IsSymmetric) {
 }
 
 TEST(FD_RelativeError, DividesByTheSumOfMagnitudes) {
+  SCOPED_TRACE(kRelativeErrorIs);
   EXPECT_EQ(bp::relative_error(1.0, 3.0), 0.5);    // 2 / 4, not 2 / 1 or 2 / 3
   EXPECT_EQ(bp::relative_error(2.0, -2.0), 1.0);   // opposite signs: the largest value, 1
   EXPECT_EQ(bp::relative_error(0.0, 5.0), 1.0);    // one of them zero: 1, not infinity
@@ -233,6 +264,7 @@ TEST(FD_RelativeError, DividesByTheSumOfMagnitudes) {
 }
 
 TEST(FD_RelativeError, FloorTurnsTinyNumbersIntoAnAbsoluteComparison) {
+  SCOPED_TRACE(kRelativeErrorIs);
   // Below the floor the denominator is the floor: |a − b| / floor.
   EXPECT_NEAR(bp::relative_error(0.0, 1e-9, 1e-8), 0.1, 1e-15);
   EXPECT_NEAR(bp::relative_error(0.0, 1e-9, 0.0), 1.0, 1e-15) << "no floor: 1e-9 vs 0 is 100% off";
@@ -256,11 +288,9 @@ TEST(FD_NumericalGradient, HasTheShapeOfX) {
   // dX has X's shape; a 3×4 X catches a transposed result, a 1×5 X a column where a row is due.
   const auto sum_of_squares = [](const arma::mat& M) { return arma::accu(M % M); };
   const arma::mat G = bp::numerical_gradient(sum_of_squares, arma::mat(3, 4, arma::fill::ones));
-  ASSERT_EQ(G.n_rows, 3u);
-  ASSERT_EQ(G.n_cols, 4u);
+  ASSERT_TRUE(HasShape(G, 3, 4, "numerical_gradient(Σ M², X = 3×4 of ones)"));
   const arma::mat g = bp::numerical_gradient(sum_of_squares, arma::mat(1, 5, arma::fill::ones));
-  ASSERT_EQ(g.n_rows, 1u);
-  ASSERT_EQ(g.n_cols, 5u);
+  ASSERT_TRUE(HasShape(g, 1, 5, "numerical_gradient(Σ M², X = 1×5 of ones)"));
 }
 
 TEST(FD_NumericalGradient, SumOfCubesGivesThreeXSquaredPlusHSquared) {
@@ -272,10 +302,9 @@ TEST(FD_NumericalGradient, SumOfCubesGivesThreeXSquaredPlusHSquared) {
   const auto f = [](const arma::mat& M) { return arma::accu(M % M % M); };
   const double h = 1e-3;
   const arma::mat G = bp::numerical_gradient(f, X, h);
-  ASSERT_EQ(G.n_rows, X.n_rows);
-  ASSERT_EQ(G.n_cols, X.n_cols);
-  const arma::mat expected = 3.0 * X % X + h * h;
-  EXPECT_TRUE(arma::approx_equal(G, expected, "absdiff", 1e-10)) << "got\n" << G << "expected 3X² + h²\n" << expected;
+  SCOPED_TRACE("numerical_gradient(f(M) = Σ M³, X = " + show(X) + ", h = 1e-3): expected 3X² + h²");
+  ASSERT_TRUE(HasShape(G, 3, 4, "the gradient"));
+  EXPECT_TRUE(EntriesNear(G, 3.0 * X % X + h * h, 1e-10, "the gradient"));
 }
 
 TEST(FD_NumericalGradient, BilinearFormGivesTheOuterProduct) {
@@ -288,9 +317,11 @@ TEST(FD_NumericalGradient, BilinearFormGivesTheOuterProduct) {
   const arma::mat X = bp::normal_matrix(3, 4, 1.0, rng);
   const auto f = [&](const arma::mat& M) { return arma::as_scalar(u.t() * M * v); };
   const arma::mat G = bp::numerical_gradient(f, X);
-  ASSERT_EQ(G.n_rows, 3u);
-  ASSERT_EQ(G.n_cols, 4u);
-  EXPECT_LT(bp::test::max_relative_error(G, u * v.t()), bp::test::kTolerance);
+  SCOPED_TRACE("numerical_gradient(f(M) = uᵀ M v, X = " + show(X) + ") with u = " + show(u) +
+               ", v = " + show(v) + ": expected u vᵀ = " + show(u * v.t()));
+  ASSERT_TRUE(HasShape(G, 3, 4, "the gradient"));
+  EXPECT_LT(bp::test::max_relative_error(G, u * v.t()), bp::test::kTolerance)
+      << "the gradient is " << show(G);
 }
 
 TEST(FD_NumericalGradient, NudgesOneEntryAtATimeAndPutsItBack) {
@@ -298,13 +329,13 @@ TEST(FD_NumericalGradient, NudgesOneEntryAtATimeAndPutsItBack) {
   // undone leaks into every later entry. Each entry is nudged once each way: 2·R·C calls.
   const arma::mat X = {{1.0, -2.0, 0.5}, {3.0, 0.25, -1.5}};
   const double h = 0.125;  // a power of 2: X ± h is exact, so the comparisons below can be exact
+  SCOPED_TRACE("numerical_gradient(f(M) = Σ M², X = " + show(X) + ", h = 0.125)");
   arma::umat up(arma::size(X), arma::fill::zeros);
   arma::umat down(arma::size(X), arma::fill::zeros);
   int calls = 0;
   const auto f = [&](const arma::mat& M) {
     ++calls;
-    EXPECT_EQ(M.n_rows, X.n_rows);
-    EXPECT_EQ(M.n_cols, X.n_cols);
+    EXPECT_TRUE(HasShape(M, X.n_rows, X.n_cols, "the matrix f was called with"));
     if (M.n_rows != X.n_rows || M.n_cols != X.n_cols) return 0.0;
     const arma::uvec moved = arma::find(M != X);
     EXPECT_EQ(moved.n_elem, 1u) << "f was called with " << moved.n_elem
@@ -318,10 +349,10 @@ TEST(FD_NumericalGradient, NudgesOneEntryAtATimeAndPutsItBack) {
     return arma::accu(M % M);
   };
   const arma::mat G = bp::numerical_gradient(f, X, h);
-  EXPECT_EQ(calls, 2 * static_cast<int>(X.n_elem));
+  EXPECT_EQ(calls, 2 * static_cast<int>(X.n_elem)) << "f is called twice per entry";
   EXPECT_TRUE(arma::all(arma::vectorise(up) == 1)) << "times each entry was nudged up:\n" << up;
   EXPECT_TRUE(arma::all(arma::vectorise(down) == 1)) << "times each entry was nudged down:\n" << down;
-  EXPECT_TRUE(arma::approx_equal(G, 2.0 * X, "absdiff", 1e-12));  // Σ M²: exact for a quadratic
+  EXPECT_TRUE(EntriesNear(G, 2.0 * X, 1e-12, "the gradient, 2X,"));  // exact for a quadratic
 }
 
 TEST(FD_NumericalGradient, SoftmaxIsTheGradientOfLogSumExp) {
@@ -331,10 +362,12 @@ TEST(FD_NumericalGradient, SoftmaxIsTheGradientOfLogSumExp) {
   const arma::mat X = bp::normal_matrix(2, 3, 1.0, rng);
   const auto f = [](const arma::mat& M) { return std::log(arma::accu(arma::exp(M))); };
   const arma::mat G = bp::numerical_gradient(f, X);
-  ASSERT_EQ(G.n_rows, 2u);
-  ASSERT_EQ(G.n_cols, 3u);
   const arma::mat expected = arma::exp(X) / arma::accu(arma::exp(X));
-  EXPECT_LT(bp::test::max_relative_error(G, expected), bp::test::kTolerance);
+  SCOPED_TRACE("numerical_gradient(f(M) = ln Σ e^M, X = " + show(X) + "): expected e^X / Σ e^X = " +
+               show(expected));
+  ASSERT_TRUE(HasShape(G, 2, 3, "the gradient"));
+  EXPECT_LT(bp::test::max_relative_error(G, expected), bp::test::kTolerance)
+      << "the gradient is " << show(G);
 }
 // [gradient-test]
 

@@ -37,6 +37,7 @@ namespace {
 
 using bp::test::AgreesToRounding;
 using bp::test::Example;
+using bp::test::loss_of_Z2;  // L(Z2) = −(1/N) Σ Y ⊙ log softmax(Z2)
 using bp::test::make_example;
 using bp::test::MatchesCentralDifferences;
 using bp::test::ThrowsShapeErrorNaming;
@@ -66,11 +67,6 @@ bp::test::Clues bias_gradient_clues(const Example& e, const arma::mat& dZ2) {
   clues.samples = e.X.n_rows;
   clues.suspects = bp::test::bias_gradient_suspects(dZ2);
   return clues;
-}
-
-// The loss as a function of the logits: L(Z2) = −(1/N) Σ Y ⊙ log softmax(Z2).
-std::function<double(const arma::mat&)> loss_of_Z2(const Example& e) {
-  return [&e](const arma::mat& Z2) { return bp::test::reference_loss_from_logits(Z2, e.Y); };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,33 +34,14 @@ namespace {
 
 using bp::test::AgreesToRounding;
 using bp::test::Example;
+using bp::test::loss_of_A1;
+using bp::test::loss_of_Z1;
 using bp::test::make_example;
 using bp::test::MatchesAlongRandomDirections;
 using bp::test::MatchesCentralDifferences;
 using bp::test::Network;
+using bp::test::reference_dZ2;
 using bp::test::ThrowsShapeErrorNaming;
-
-// The loss seen from the hidden activations: L(A1) = CE(A1 W2 + 1 b2).
-std::function<double(const arma::mat&)> loss_of_A1(const Example& e) {
-  return [&e](const arma::mat& A1) {
-    arma::mat Z2 = A1 * e.params.W2;
-    Z2.each_row() += e.params.b2;
-    return bp::test::reference_loss_from_logits(Z2, e.Y);
-  };
-}
-
-// The loss seen from the hidden pre-activations: L(Z1) = CE(tanh(Z1) W2 + 1 b2).
-std::function<double(const arma::mat&)> loss_of_Z1(const Example& e) {
-  return [&e](const arma::mat& Z1) {
-    arma::mat Z2 = arma::tanh(Z1) * e.params.W2;
-    Z2.each_row() += e.params.b2;
-    return bp::test::reference_loss_from_logits(Z2, e.Y);
-  };
-}
-
-arma::mat reference_dZ2(const Example& e) {
-  return bp::test::reference_output_delta(e.cache.P, e.Y);
-}
 
 // What the gradient doctor is told about `what` (dA1, dZ1, dW1 or db1) on e: the equation, the
 // N of the mean, the known mistakes computed from the reference's own intermediates, and A1

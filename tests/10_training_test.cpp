@@ -8,9 +8,9 @@
 // test (or, for the given code built on it, an exercise it calls), so that an unfinished exercise
 // fails each test with its own ExerciseNotDone.
 //
-// Reference values come from trusted code: the forward pass, the loss and the penalty are
-// written again below in plain Armadillo, and every gradient a test needs is a central difference
-// of those (support/gradcheck.hpp). Training itself runs through the learner's library (forward,
+// Reference values come from trusted code: the parameters and the forward pass from
+// tests/support/reference, the loss with its penalty written below in plain Armadillo, and every
+// gradient a test needs is a central difference of those (support/gradcheck.hpp). Training itself runs through the learner's library (forward,
 // cross_entropy, backward of chapters 03, 04 and 09), as the course builds it.
 //
 // Tolerances. Values computed by the same operations in another order (a loss, a penalty) agree
@@ -22,7 +22,6 @@
 
 #include <armadillo>
 #include <cmath>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -41,26 +40,18 @@
 #include "common/shape.hpp"
 #include "support/doctor.hpp"
 #include "support/gradcheck.hpp"
+#include "support/reference.hpp"
 
 namespace {
 
 using bp::test::kTolerance;
 using bp::test::max_relative_error;
 using bp::test::numerical_gradient;
+using bp::test::random_params;  // W ~ N(0, 1/fan-in), biases ~ N(0, 0.1²): every entry non-zero
+using bp::test::ThrowsShapeErrorNaming;
 
 // ---------------------------------------------------------------------------------------------
 // Trusted reference code.
-
-// Parameters with every entry non-zero: W ~ N(0, 1/fan-in), biases ~ N(0, 0.1²).
-bp::Params random_params(arma::uword D, arma::uword H, arma::uword K, std::uint64_t seed) {
-  bp::Rng rng(seed);
-  bp::Params p;
-  p.W1 = bp::normal_matrix(D, H, 1.0 / std::sqrt(static_cast<double>(D)), rng);
-  p.b1 = bp::normal_matrix(1, H, 0.1, rng);
-  p.W2 = bp::normal_matrix(H, K, 1.0 / std::sqrt(static_cast<double>(H)), rng);
-  p.b2 = bp::normal_matrix(1, K, 0.1, rng);
-  return p;
-}
 
 // The course's initialisation (chapter 03's rule: W1 then W2 from one generator, biases zero),
 // written again so that the training tests do not depend on exercise 3.1.
@@ -101,11 +92,7 @@ Batch small_batch(arma::uword N, arma::uword D, arma::uword K, std::uint64_t see
 
 // The logits Z2 = tanh(X W1 + 1 b1) W2 + 1 b2 (equations 1–3).
 arma::mat reference_logits(const bp::Params& p, const arma::mat& X) {
-  arma::mat Z1 = X * p.W1;
-  Z1.each_row() += p.b1;
-  arma::mat Z2 = arma::tanh(Z1) * p.W2;
-  Z2.each_row() += p.b2;
-  return Z2;
+  return bp::test::reference_forward(p, X).Z2;
 }
 
 // The class of largest logit of each row (the softmax keeps the order), by a plain loop.
@@ -199,24 +186,6 @@ bool SameNumbers(const bp::Params& a, const bp::Params& b) {
          arma::approx_equal(a.b1, b.b1, "absdiff", 0.0) &&
          arma::approx_equal(a.W2, b.W2, "absdiff", 0.0) &&
          arma::approx_equal(a.b2, b.b2, "absdiff", 0.0);
-}
-
-// Passes when `call` throws bp::ShapeError whose message names both shapes.
-template <typename Call>
-testing::AssertionResult ThrowsShapeErrorNaming(Call call, const std::string& first,
-                                                const std::string& second) {
-  try {
-    call();
-  } catch (const bp::ShapeError& e) {
-    const std::string message = e.what();
-    if (message.find(first) == std::string::npos || message.find(second) == std::string::npos)
-      return testing::AssertionFailure()
-             << "the ShapeError should name " << first << " and " << second << ": " << message;
-    return testing::AssertionSuccess();
-  } catch (const std::exception& e) {
-    return testing::AssertionFailure() << "threw something else than bp::ShapeError: " << e.what();
-  }
-  return testing::AssertionFailure() << "no ShapeError for " << first << " and " << second;
 }
 
 // A fresh folder for a figure test, removed afterwards.

@@ -45,12 +45,17 @@ using bp::test::AgreesToRounding;
 using bp::test::Example;
 using bp::test::gradient_floor;
 using bp::test::kTolerance;
+using bp::test::loss_of_A1;
+using bp::test::loss_of_Z1;
+using bp::test::loss_of_Z2;
 using bp::test::make_example;
 using bp::test::MatchesCentralDifferences;
 using bp::test::max_relative_error;
 using bp::test::Network;
 using bp::test::numerical_gradient;
 using bp::test::numerical_jacobian;
+using bp::test::reference_dZ2;
+using bp::test::reference_sigmoid;  // naive: the tests use it on |s| ≤ 8, exact to rounding
 using bp::test::ThrowsShapeErrorNaming;
 
 // What the gradient doctor is told about a corrected equation's gradient on e: the N of the mean.
@@ -69,34 +74,6 @@ std::vector<Network> two_class_networks() {
   nets.push_back(bp::test::posts_network(1));
   nets.push_back(bp::test::posts_network(4));
   return nets;
-}
-
-// σ(s) = 1/(1 + e^−s), naively: the tests use it on |s| ≤ 8, where it is exact to rounding.
-arma::mat test_sigmoid(const arma::mat& s) { return 1.0 / (1.0 + arma::exp(-s)); }
-
-// The loss seen from the logits, the hidden activations and the pre-activations.
-std::function<double(const arma::mat&)> loss_of_Z2(const Example& e) {
-  return [&e](const arma::mat& Z2) { return bp::test::reference_loss_from_logits(Z2, e.Y); };
-}
-
-std::function<double(const arma::mat&)> loss_of_A1(const Example& e) {
-  return [&e](const arma::mat& A1) {
-    arma::mat Z2 = A1 * e.params.W2;
-    Z2.each_row() += e.params.b2;
-    return bp::test::reference_loss_from_logits(Z2, e.Y);
-  };
-}
-
-std::function<double(const arma::mat&)> loss_of_Z1(const Example& e) {
-  return [&e](const arma::mat& Z1) {
-    arma::mat Z2 = arma::tanh(Z1) * e.params.W2;
-    Z2.each_row() += e.params.b2;
-    return bp::test::reference_loss_from_logits(Z2, e.Y);
-  };
-}
-
-arma::mat reference_dZ2(const Example& e) {
-  return bp::test::reference_output_delta(e.cache.P, e.Y);
 }
 
 // The message of the std::logic_error that `call` throws, or "" when it throws nothing.
@@ -156,11 +133,11 @@ TEST(Errata_Eq5, SigmoidOfEachLogitIsNotTheSoftmaxLoss) {
   const Example e = make_example(bp::test::posts_network(8));
   const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
   const arma::vec s = e.cache.Z2.col(1) - e.cache.Z2.col(0);
-  EXPECT_TRUE(AgreesToRounding(test_sigmoid(s), e.cache.P.col(1)));
+  EXPECT_TRUE(AgreesToRounding(reference_sigmoid(s), e.cache.P.col(1)));
 
   const double units = bp::post_eq5_sigma_of_each_logit(e.cache.Z2, e.Y);
   EXPECT_GT(bp::test::relative_error(units, e.loss), 0.1) << units << " against " << e.loss;
-  const arma::mat S = test_sigmoid(e.cache.Z2);
+  const arma::mat S = reference_sigmoid(e.cache.Z2);
   EXPECT_GT(arma::abs(arma::sum(S, 1) - 1.0).max(), 0.01)
       << "σ(z2[0]) + σ(z2[1]) is not 1: not the probabilities of (4)";
   // Its gradient is not the corrected (7). Near z2 = 0 both are close to 1/2 − y, so the two
@@ -180,7 +157,7 @@ TEST(Errata_Eq6, PrintedDisagreesWithFiniteDifferencesCorrectedAgrees) {
   const Example e = make_example(bp::test::posts_network(8));
   const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
   const double N = static_cast<double>(e.X.n_rows);
-  const arma::vec sigma = test_sigmoid(e.cache.Z2.col(1) - e.cache.Z2.col(0));
+  const arma::vec sigma = reference_sigmoid(e.cache.Z2.col(1) - e.cache.Z2.col(0));
   const arma::vec y = e.Y.col(1);
   const arma::vec outer = (-y / sigma + (1.0 - y) / (1.0 - sigma)) / N;
   EXPECT_TRUE(AgreesToRounding(outer % bp::corrected_eq6(sigma), dZ2.col(1)));
@@ -191,8 +168,8 @@ TEST(Errata_Eq6, PrintedDisagreesWithFiniteDifferencesCorrectedAgrees) {
 
   // σ′ itself on s from −8 to 8, against the diagonal Jacobian of σ by central differences.
   const arma::mat s = arma::linspace<arma::vec>(-8.0, 8.0, 33);
-  const arma::mat J = numerical_jacobian(test_sigmoid, s);
-  const arma::mat S = test_sigmoid(s);
+  const arma::mat J = numerical_jacobian(reference_sigmoid, s);
+  const arma::mat S = reference_sigmoid(s);
   ASSERT_EQ(J.n_rows, 33u);
   ASSERT_EQ(J.n_cols, 33u);
   EXPECT_LE(max_relative_error(arma::diagmat(bp::corrected_eq6(S)), J), kTolerance);

@@ -18,6 +18,17 @@ arma::mat normal(arma::uword rows, arma::uword cols, double stddev, std::mt19937
   return m;
 }
 
+// W1, b1, W2, b2 in that order from `rng` (random_params).
+Params draw_params(arma::uword D, arma::uword H, arma::uword K, double bias_stddev,
+                   std::mt19937_64& rng) {
+  Params p;
+  p.W1 = normal(D, H, 1.0 / std::sqrt(double(D)), rng);
+  p.b1 = normal(1, H, bias_stddev, rng);
+  p.W2 = normal(H, K, 1.0 / std::sqrt(double(H)), rng);
+  p.b2 = normal(1, K, bias_stddev, rng);
+  return p;
+}
+
 // A random direction of unit norm with the shape of `like`.
 arma::mat unit_direction(const arma::mat& like, std::mt19937_64& rng) {
   arma::mat U = normal(like.n_rows, like.n_cols, 1.0, rng);
@@ -57,13 +68,16 @@ const std::vector<Network>& planted_bug_networks() {
 
 Network posts_network(arma::uword samples) { return {2, 500, 2, samples, 21}; }
 
+Params random_params(arma::uword D, arma::uword H, arma::uword K, std::uint64_t seed,
+                     double bias_stddev) {
+  std::mt19937_64 rng(seed);
+  return draw_params(D, H, K, bias_stddev, rng);
+}
+
 Example make_example(const Network& net) {
   std::mt19937_64 rng(net.seed);
   Example e;
-  e.params.W1 = normal(net.inputs, net.hidden, 1.0 / std::sqrt(double(net.inputs)), rng);
-  e.params.b1 = normal(1, net.hidden, 0.1, rng);
-  e.params.W2 = normal(net.hidden, net.classes, 1.0 / std::sqrt(double(net.hidden)), rng);
-  e.params.b2 = normal(1, net.classes, 0.1, rng);
+  e.params = draw_params(net.inputs, net.hidden, net.classes, 0.1, rng);
   e.X = normal(net.samples, net.inputs, 1.0, rng);
   e.Y.zeros(net.samples, net.classes);
   for (arma::uword n = 0; n < net.samples; ++n) e.Y(n, rng() % net.classes) = 1.0;
@@ -81,6 +95,8 @@ Example duplicated(const Example& example) {
   twice.loss = reference_loss_from_logits(twice.cache.Z2, twice.Y);
   return twice;
 }
+
+arma::mat reference_sigmoid(const arma::mat& S) { return 1.0 / (1.0 + arma::exp(-S)); }
 
 arma::mat reference_softmax(const arma::mat& Z) {
   arma::mat E = arma::exp(Z.each_col() - arma::max(Z, 1));
@@ -116,6 +132,10 @@ double reference_loss(const Params& params, const arma::mat& X, const arma::mat&
 
 arma::mat reference_output_delta(const arma::mat& P, const arma::mat& Y) {
   return (P - Y) / static_cast<double>(P.n_rows);
+}
+
+arma::mat reference_dZ2(const Example& example) {
+  return reference_output_delta(example.cache.P, example.Y);
 }
 
 HiddenGrads reference_hidden_backward(const Params& params, const Cache& cache,
@@ -234,6 +254,26 @@ std::function<double(const arma::mat&)> loss_of_b2(const Example& example) {
   };
 }
 
+std::function<double(const arma::mat&)> loss_of_Z2(const Example& example) {
+  return [&example](const arma::mat& Z2) { return reference_loss_from_logits(Z2, example.Y); };
+}
+
+std::function<double(const arma::mat&)> loss_of_A1(const Example& example) {
+  return [&example](const arma::mat& A1) {
+    arma::mat Z2 = A1 * example.params.W2;
+    Z2.each_row() += example.params.b2;
+    return reference_loss_from_logits(Z2, example.Y);
+  };
+}
+
+std::function<double(const arma::mat&)> loss_of_Z1(const Example& example) {
+  return [&example](const arma::mat& Z1) {
+    arma::mat Z2 = arma::tanh(Z1) * example.params.W2;
+    Z2.each_row() += example.params.b2;
+    return reference_loss_from_logits(Z2, example.Y);
+  };
+}
+
 testing::AssertionResult HasTheShapesOfTheParameters(const Grads& grads, const Params& params) {
   const auto same = [](const arma::mat& a, const arma::mat& b) {
     return a.n_rows == b.n_rows && a.n_cols == b.n_cols;
@@ -314,10 +354,14 @@ testing::AssertionResult AgreesToRounding(const arma::mat& a, const arma::mat& b
     return testing::AssertionFailure() << "shapes differ: " << shape_of(a) << " and "
                                        << shape_of(b);
   const double scale = b.is_empty() ? 0.0 : arma::abs(b).max();
-  const double worst = a.is_empty() ? 0.0 : arma::abs(a - b).max();
-  if (worst <= 1e-12 * scale) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << "largest difference " << worst << ", largest entry "
-                                     << scale << "\n got\n" << a << " expected\n" << b;
+  testing::AssertionResult near = EntriesNear(a, b, 1e-12 * scale, "");
+  if (!near) near << " (1e-12 of the largest entry, " << scale << ")";
+  return near;
+}
+
+std::string show(const Params& params) {
+  return "W1 = " + show(params.W1) + ", b1 = " + show(params.b1) + ", W2 = " + show(params.W2) +
+         ", b2 = " + show(params.b2);
 }
 
 std::string describe(const GradientCheck& errors) {

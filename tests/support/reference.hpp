@@ -13,7 +13,6 @@
 
 #include <armadillo>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <string>
 #include <vector>
@@ -22,6 +21,7 @@
 #include "08_hidden_layer/hidden_layer.hpp"
 #include "09_backprop/backprop.hpp"
 #include "common/shape.hpp"
+#include "support/assertions.hpp"
 #include "support/doctor.hpp"
 #include "support/gradcheck.hpp"
 
@@ -60,11 +60,21 @@ struct Example {
   double loss;    ///< reference_loss(params, X, Y)
 };
 
-/// Draws the parameters and the batch of `net` from its seed (the same seed, the same numbers).
+/// Parameters of a D→H→K network drawn from `seed`, in the order W1 ~ N(0, 1/D), b1 ~ N(0, s²),
+/// W2 ~ N(0, 1/H), b2 ~ N(0, s²) with s = `bias_stddev` (non-zero biases: a forgotten bias shows).
+Params random_params(arma::uword D, arma::uword H, arma::uword K, std::uint64_t seed,
+                     double bias_stddev = 0.1);
+
+/// Draws the parameters (as random_params) and then the batch of `net` from its seed (the same
+/// seed, the same numbers).
 Example make_example(const Network& net);
 
 /// The same parameters with the batch stacked twice: X on top of X, Y on top of Y.
 Example duplicated(const Example& example);
+
+/// σ(s) = 1/(1 + e^−s), entry by entry, naively: exact to rounding for |s| ≤ 30 (the tests'
+/// values); the stable form is an exercise.
+arma::mat reference_sigmoid(const arma::mat& S);
 
 /// Softmax of each row, shifted by the row maximum.
 arma::mat reference_softmax(const arma::mat& Z);
@@ -81,6 +91,9 @@ double reference_loss(const Params& params, const arma::mat& X, const arma::mat&
 /// dZ2 = (P − Y)/N, the corrected (7), written out here so that tests of later exercises do not
 /// depend on exercise 7.1.
 arma::mat reference_output_delta(const arma::mat& P, const arma::mat& Y);
+
+/// reference_output_delta of the example's forward pass: its dZ2.
+arma::mat reference_dZ2(const Example& example);
 
 /// The hidden layer's backward pass: dA1 = dZ2 W2ᵀ, dZ1 = dA1 ⊙ (1 − A1²), dW1 = Xᵀ dZ1,
 /// db1 = Σ_rows dZ1.
@@ -133,6 +146,12 @@ std::function<double(const arma::mat&)> loss_of_b1(const Example& example);  ///
 std::function<double(const arma::mat&)> loss_of_W2(const Example& example);  ///< of W2
 std::function<double(const arma::mat&)> loss_of_b2(const Example& example);  ///< of b2 (1×K)
 
+/// The loss seen from an intermediate of `example`'s forward pass, the parameters held:
+/// L(Z2) = CE(Z2), L(A1) = CE(A1 W2 + 1 b2), L(Z1) = CE(tanh(Z1) W2 + 1 b2).
+std::function<double(const arma::mat&)> loss_of_Z2(const Example& example);
+std::function<double(const arma::mat&)> loss_of_A1(const Example& example);  ///< of A1 (N×H)
+std::function<double(const arma::mat&)> loss_of_Z1(const Example& example);  ///< of Z1 (N×H)
+
 /// Whether each gradient of `grads` has its parameter's shape; the message names the first
 /// that does not.
 testing::AssertionResult HasTheShapesOfTheParameters(const Grads& grads, const Params& params);
@@ -148,27 +167,13 @@ GradientCheck check_every_entry(const Grads& grads, const Example& example);
 GradientCheck check_sampled(const Grads& grads, const Example& example, int directions,
                             arma::uword entries, std::uint64_t seed);
 
-/// Passes when `call` throws bp::ShapeError whose message names both shapes ("3×2", "4×2").
-template <typename Call>
-testing::AssertionResult ThrowsShapeErrorNaming(Call call, const std::string& first,
-                                                const std::string& second) {
-  try {
-    call();
-  } catch (const ShapeError& e) {
-    const std::string message = e.what();
-    if (message.find(first) == std::string::npos || message.find(second) == std::string::npos)
-      return testing::AssertionFailure()
-             << "the ShapeError should name " << first << " and " << second << ": " << message;
-    return testing::AssertionSuccess();
-  } catch (const std::exception& e) {
-    return testing::AssertionFailure() << "threw something else than bp::ShapeError: " << e.what();
-  }
-  return testing::AssertionFailure() << "no ShapeError for " << first << " and " << second;
-}
-
 /// Whether `a` and `b` have the same shape and agree to 1e-12 of the largest entry of `b`: two
 /// exact computations of the same sums, which only round differently (a few ulps per addition).
 testing::AssertionResult AgreesToRounding(const arma::mat& a, const arma::mat& b);
+
+/// The parameters as a message shows them: "W1 = [0.1 -0.5; 0.3 2], b1 = …, W2 = …, b2 = …",
+/// each matrix by show() (in full when small, else its shape and range).
+std::string show(const Params& params);
 
 /// "W1 3.2e-10  b1 1.1e-10  W2 4.0e-11  b2 2.2e-12", for messages.
 std::string describe(const GradientCheck& errors);
