@@ -37,6 +37,7 @@ namespace {
 
 using bp::test::AgreesToRounding;
 using bp::test::Example;
+using bp::test::HasShape;
 using bp::test::loss_of_Z2;  // L(Z2) = −(1/N) Σ Y ⊙ log softmax(Z2)
 using bp::test::make_example;
 using bp::test::MatchesCentralDifferences;
@@ -92,12 +93,12 @@ TEST(Eq7_OutputDelta, ShapeIsTheShapeOfZ2) {
   // dZ2 = ∂L/∂Z2 has Z2's shape, N×K: 16×2 on the post's network, 6×3 with three classes.
   const Example post = make_example(bp::test::posts_network(16));
   const arma::mat dZ2 = bp::output_delta(post.cache.P, post.Y);
-  ASSERT_EQ(dZ2.n_rows, 16u);
-  ASSERT_EQ(dZ2.n_cols, 2u);
+  ASSERT_TRUE(HasShape(dZ2, 16, 2, "output_delta(P 16×2, Y 16×2) of the network " +
+                                       bp::test::posts_network(16).name()));
   const Example three = make_example(bp::test::small_networks()[2]);
   const arma::mat dZ2_three = bp::output_delta(three.cache.P, three.Y);
-  ASSERT_EQ(dZ2_three.n_rows, 6u);
-  ASSERT_EQ(dZ2_three.n_cols, 3u);
+  ASSERT_TRUE(HasShape(dZ2_three, 6, 3, "output_delta(P 6×3, Y 6×3) of the network " +
+                                            bp::test::small_networks()[2].name()));
 }
 
 TEST(Eq7_OutputDelta, RejectsShapesThatDoNotMatch) {
@@ -139,8 +140,10 @@ TEST(Eq7_OutputDelta, EveryRowSumsToZero) {
   // a sample's logits changes nothing, and the gradient has no component along (1, …, 1).
   const Example e = make_example(bp::test::small_networks()[2]);
   const arma::mat dZ2 = bp::output_delta(e.cache.P, e.Y);
-  ASSERT_EQ(dZ2.n_rows, e.Y.n_rows);
-  EXPECT_LT(arma::abs(arma::sum(dZ2, 1)).max(), 1e-15);
+  SCOPED_TRACE(bp::test::show_call("output_delta", {{"P", e.cache.P}, {"Y", e.Y}}));
+  ASSERT_TRUE(HasShape(dZ2, 6, 3, "dZ2"));
+  EXPECT_TRUE(bp::test::EntriesNear(arma::sum(dZ2, 1), arma::zeros(6, 1), 1e-15,
+                                    "the row sums of dZ2"));
 }
 
 TEST(Eq7_OutputDelta, PlantedBugsAreCaught) {
@@ -181,11 +184,9 @@ TEST(Eq14_WeightGradient, ShapeIsTheShapeOfW) {
   const Example e = make_example(bp::test::posts_network(16));
   const arma::mat dZ2 = bp::test::reference_output_delta(e.cache.P, e.Y);
   const arma::mat dW2 = bp::weight_gradient(e.cache.A1, dZ2);
-  ASSERT_EQ(dW2.n_rows, 500u);
-  ASSERT_EQ(dW2.n_cols, 2u);
+  ASSERT_TRUE(HasShape(dW2, 500, 2, "weight_gradient(A1 16×500, dZ2 16×2)"));
   const arma::mat dW1 = bp::weight_gradient(e.X, arma::mat(16, 500, arma::fill::ones));
-  ASSERT_EQ(dW1.n_rows, 2u);
-  ASSERT_EQ(dW1.n_cols, 500u);
+  ASSERT_TRUE(HasShape(dW1, 2, 500, "weight_gradient(X 16×2, dZ1 16×500)"));
 }
 
 TEST(Eq14_WeightGradient, RejectsShapesThatDoNotFit) {
@@ -271,10 +272,9 @@ testing::AssertionResult BiasGradientIsTheGradientOfTheLoss(
 TEST(Eq15_BiasGradient, ShapeIsOneRow) {
   // db has b's shape, one row: 1×K for b2, 1×H for b1.
   const arma::rowvec db2 = bp::bias_gradient(arma::mat(16, 2, arma::fill::ones));
-  ASSERT_EQ(db2.n_rows, 1u);
-  ASSERT_EQ(db2.n_cols, 2u);
+  ASSERT_TRUE(HasShape(db2, 1, 2, "bias_gradient(dZ2 16×2 of ones)"));
   const arma::rowvec db1 = bp::bias_gradient(arma::mat(16, 500, arma::fill::ones));
-  ASSERT_EQ(db1.n_cols, 500u);
+  ASSERT_TRUE(HasShape(db1, 1, 500, "bias_gradient(dZ1 16×500 of ones)"));
 }
 
 TEST(Eq15_BiasGradient, IsTheSumOfTheRowsWorkedByHand) {

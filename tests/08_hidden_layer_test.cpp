@@ -34,6 +34,7 @@ namespace {
 
 using bp::test::AgreesToRounding;
 using bp::test::Example;
+using bp::test::HasShape;
 using bp::test::loss_of_A1;
 using bp::test::loss_of_Z1;
 using bp::test::make_example;
@@ -110,8 +111,7 @@ TEST(Eq10_InputGradient, ShapeIsTheShapeOfA1) {
   // dZ2 W2ᵀ is (N×K)(K×H) = N×H, A1's shape: 16×500 on the post's network.
   const Example e = make_example(bp::test::posts_network(16));
   const arma::mat dA1 = bp::input_gradient(reference_dZ2(e), e.params.W2);
-  ASSERT_EQ(dA1.n_rows, 16u);
-  ASSERT_EQ(dA1.n_cols, 500u);
+  ASSERT_TRUE(HasShape(dA1, 16, 500, "input_gradient(dZ2 16×2, W2 500×2)"));
 }
 
 TEST(Eq10_InputGradient, RejectsShapesThatDoNotFit) {
@@ -180,8 +180,7 @@ testing::AssertionResult TanhBackwardIsTheGradientOfTheLoss(
 TEST(Eq11_TanhBackward, ShapeIsTheShapeOfA) {
   const arma::mat dZ = bp::tanh_backward(arma::mat(16, 500, arma::fill::ones),
                                          arma::mat(16, 500, arma::fill::zeros));
-  ASSERT_EQ(dZ.n_rows, 16u);
-  ASSERT_EQ(dZ.n_cols, 500u);
+  ASSERT_TRUE(HasShape(dZ, 16, 500, "tanh_backward(dA 16×500 of ones, A 16×500 of zeros)"));
 }
 
 TEST(Eq11_TanhBackward, RejectsShapesThatDoNotMatch) {
@@ -260,14 +259,11 @@ TEST(HiddenLayer_Backward, ShapesOfEveryIntermediate) {
   // On the post's network: dA1 and dZ1 N×H (16×500), dW1 D×H (2×500), db1 1×H (1×500).
   const Example e = make_example(bp::test::posts_network(16));
   const bp::HiddenGrads g = bp::hidden_layer_backward(e.params, e.cache, reference_dZ2(e));
-  ASSERT_EQ(g.dA1.n_rows, 16u);
-  ASSERT_EQ(g.dA1.n_cols, 500u);
-  ASSERT_EQ(g.dZ1.n_rows, 16u);
-  ASSERT_EQ(g.dZ1.n_cols, 500u);
-  ASSERT_EQ(g.dW1.n_rows, 2u);
-  ASSERT_EQ(g.dW1.n_cols, 500u);
-  ASSERT_EQ(g.db1.n_rows, 1u);
-  ASSERT_EQ(g.db1.n_cols, 500u);
+  SCOPED_TRACE("hidden_layer_backward on the network " + bp::test::posts_network(16).name());
+  ASSERT_TRUE(HasShape(g.dA1, 16, 500, "dA1"));
+  ASSERT_TRUE(HasShape(g.dZ1, 16, 500, "dZ1"));
+  ASSERT_TRUE(HasShape(g.dW1, 2, 500, "dW1"));
+  ASSERT_TRUE(HasShape(g.db1, 1, 500, "db1"));
 }
 
 TEST(HiddenLayer_Backward, Eq10_DA1MatchesCentralDifferences) {
@@ -320,7 +316,8 @@ TEST(Eq16_HiddenWeights, ThePostsProductIsNotDefinedTheCorrectedOneIs) {
         const arma::mat printed = x.t() * (1.0 - arma::square(a1)) * (y - y_hat) * e.params.W2.t();
         (void)printed;
       },
-      std::logic_error);
+      std::logic_error)
+      << "the post's (16): (2×1)(1×" << a1.n_cols << ") times (y − ŷ), 1×2, is not defined";
   const arma::mat corrected = x.t() * (((y_hat - y) * e.params.W2.t()) % (1.0 - arma::square(a1)));
   EXPECT_TRUE(AgreesToRounding(g.dW1, corrected));
 }
@@ -349,7 +346,8 @@ TEST(Eq17_HiddenBias, IsTheSumOfTheRowsOfDZ1) {
   // The same dZ1 feeds both gradients of layer 1: db1 adds its rows, dW1 weighs them by X.
   const Example e = make_example(bp::test::small_networks()[2]);
   const bp::HiddenGrads g = bp::hidden_layer_backward(e.params, e.cache, reference_dZ2(e));
-  ASSERT_EQ(g.db1.n_cols, g.dZ1.n_cols);
+  SCOPED_TRACE("hidden_layer_backward on the network " + bp::test::small_networks()[2].name());
+  ASSERT_TRUE(HasShape(g.db1, 1, g.dZ1.n_cols, "db1"));
   EXPECT_TRUE(AgreesToRounding(g.db1, arma::sum(g.dZ1, 0)));
   EXPECT_TRUE(AgreesToRounding(g.dW1, e.X.t() * g.dZ1));
 }

@@ -92,15 +92,12 @@ TEST(Backprop_Backward, ShapesMatchTheParameters) {
   // with three inputs and three classes.
   const Example post = make_example(bp::test::posts_network(16));
   const bp::Grads g = bp::backward(post.params, post.cache, post.Y);
-  ASSERT_EQ(g.dW1.n_rows, 2u);
-  ASSERT_EQ(g.dW1.n_cols, 500u);
-  ASSERT_EQ(g.db1.n_cols, 500u);
-  ASSERT_EQ(g.dW2.n_rows, 500u);
-  ASSERT_EQ(g.dW2.n_cols, 2u);
-  ASSERT_EQ(g.db2.n_cols, 2u);
+  ASSERT_TRUE(bp::test::HasTheShapesOfTheParameters(g, post.params))
+      << "backward on the network " << bp::test::posts_network(16).name();
   const Example three = make_example(bp::test::small_networks()[2]);
   EXPECT_TRUE(bp::test::HasTheShapesOfTheParameters(
-      bp::backward(three.params, three.cache, three.Y), three.params));
+      bp::backward(three.params, three.cache, three.Y), three.params))
+      << "backward on the network " << bp::test::small_networks()[2].name();
 }
 
 TEST(Backprop_Backward, Eq16_DW1MatchesCentralDifferences) {
@@ -148,7 +145,8 @@ TEST(Backprop_Backward, OneSampleGivesThePostsFormulasCorrected) {
   // (14); db2 = ŷ − y (15); δ1 = ((ŷ − y) W2ᵀ) ⊙ (1 − a1²) (10, 11); dW1 = xᵀ δ1 (16); db1 = δ1
   // (17). With one sample the mean is the sum, and the formulas are the batch's with N = 1.
   const Example e = make_example(bp::test::small_networks()[1]);
-  ASSERT_EQ(e.X.n_rows, 1u);
+  ASSERT_EQ(e.X.n_rows, 1u) << "the network " << bp::test::small_networks()[1].name()
+                            << " was meant to have one sample";
   const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
   const arma::mat x = e.X, y = e.Y, y_hat = e.cache.P, a1 = e.cache.A1;
   const arma::mat dz2 = y_hat - y;
@@ -203,7 +201,8 @@ TEST(Backprop_Backward, LogitsOfAThousandGiveFiniteGradientsEqualToTheReference)
   e.params.W2 *= 2000.0;
   e.cache = bp::test::reference_forward(e.params, e.X);
   ASSERT_GT(arma::abs(e.cache.Z2).max(), 1000.0) << "the logits were meant to be huge";
-  ASSERT_TRUE(std::isfinite(bp::test::reference_loss_from_logits(e.cache.Z2, e.Y)));
+  ASSERT_TRUE(std::isfinite(bp::test::reference_loss_from_logits(e.cache.Z2, e.Y)))
+      << "the reference loss at these logits, " << bp::test::show(e.cache.Z2);
   const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
   ASSERT_TRUE(bp::test::HasTheShapesOfTheParameters(g, e.params));
   EXPECT_TRUE(AllFinite(g));
@@ -237,7 +236,10 @@ TEST(Backprop_FullCheck, EveryParameterOfThePostsNetwork) {
   // the reference loss: 5004 forward passes on a batch of 16.
   const Example e = make_example(bp::test::posts_network(16));
   const bp::Grads g = bp::backward(e.params, e.cache, e.Y);
-  ASSERT_EQ(g.dW1.n_elem + g.db1.n_elem + g.dW2.n_elem + g.db2.n_elem, 2502u);
+  ASSERT_EQ(g.dW1.n_elem + g.db1.n_elem + g.dW2.n_elem + g.db2.n_elem, 2502u)
+      << "backward on the network " << bp::test::posts_network(16).name() << ": dW1 "
+      << bp::shape_of(g.dW1) << ", db1 " << bp::shape_of(g.db1) << ", dW2 " << bp::shape_of(g.dW2)
+      << ", db2 " << bp::shape_of(g.db2);
   const bp::GradientCheck errors = bp::test::check_every_entry(g, e);
   EXPECT_TRUE(Passes(errors, "all 2502 parameters, N = 16")) << doctor(g, e);
   RecordProperty("worst_relative_errors", bp::test::describe(errors));
@@ -282,7 +284,8 @@ TEST(Backprop_PlantedBugs, EachIsCaughtOnThePostsNetwork) {
                      "backward()"));
   for (const bp::test::PlantedBackward& bug : bp::test::planted_backward_bugs()) {
     if (bug.name == "W2NotTransposed") {
-      EXPECT_THROW(bug.backward(e.params, e.cache, e.Y), std::logic_error);
+      EXPECT_THROW(bug.backward(e.params, e.cache, e.Y), std::logic_error)
+          << "the planted bug " << bug.name << ": dZ2 W2 is (32×2)(500×2), not defined";
       continue;
     }
     const bp::GradientCheck errors =
@@ -321,7 +324,8 @@ TEST(Backprop_GradientCheck, RejectsGradientsOfTheWrongShape) {
       [&] { learner_check(changed([](bp::Grads& g) { g.dW1 = arma::mat(g.dW1.t()); }), e); },
       "3×2", "2×3"));
   EXPECT_THROW(learner_check(changed([](bp::Grads& g) { g.db2 = arma::rowvec(3); }), e),
-               bp::ShapeError);
+               bp::ShapeError)
+      << "db2 1×3 for b2 1×2";
 }
 
 TEST(Backprop_GradientCheck, ACorrectBackwardPassesEveryBlock) {
@@ -345,6 +349,8 @@ TEST(Backprop_GradientCheck, ZeroGradientsGiveRelativeErrorOne) {
                                                    g.db2.zeros();
                                                  }),
                                                  e);
+  SCOPED_TRACE("gradient_check of a backward that returns zeros, on the network " +
+               bp::test::small_networks()[0].name() + ": |0 − g| / |g| = 1 in every block");
   EXPECT_DOUBLE_EQ(errors.W1, 1.0);
   EXPECT_DOUBLE_EQ(errors.b1, 1.0);
   EXPECT_DOUBLE_EQ(errors.W2, 1.0);
@@ -362,6 +368,8 @@ TEST(Backprop_GradientCheck, DoubledGradientsGiveOneThird) {
                                                    g.db2 *= 2.0;
                                                  }),
                                                  e);
+  SCOPED_TRACE("gradient_check of a backward that returns twice the gradients, on the network " +
+               bp::test::small_networks()[2].name() + ": |2g − g| / (|2g| + |g|) = 1/3");
   EXPECT_NEAR(errors.W1, 1.0 / 3.0, bp::test::kTolerance);
   EXPECT_NEAR(errors.b1, 1.0 / 3.0, bp::test::kTolerance);
   EXPECT_NEAR(errors.W2, 1.0 / 3.0, bp::test::kTolerance);
@@ -441,10 +449,10 @@ TEST(Backprop_GradientCheck, ReportsTheLargestErrorOfEachBlockWhereverItIs) {
   const arma::uword in_b1 = largest_between(right.db1, 1, right.db1.n_elem - 2);
   const arma::uword in_W2 = largest_between(right.dW2, 1, right.dW2.n_elem - 2);
   const arma::uword in_b2 = 0;
-  ASSERT_GT(std::abs(right.dW1(in_W1)), 10.0 * floor);
-  ASSERT_GT(std::abs(right.db1(in_b1)), 10.0 * floor);
-  ASSERT_GT(std::abs(right.dW2(in_W2)), 10.0 * floor);
-  ASSERT_GT(std::abs(right.db2(in_b2)), 10.0 * floor);
+  ASSERT_GT(std::abs(right.dW1(in_W1)), 10.0 * floor) << "dW1's entry " << in_W1 << ", to be set to 0";
+  ASSERT_GT(std::abs(right.db1(in_b1)), 10.0 * floor) << "db1's entry " << in_b1 << ", to be set to 0";
+  ASSERT_GT(std::abs(right.dW2(in_W2)), 10.0 * floor) << "dW2's entry " << in_W2 << ", to be set to 0";
+  ASSERT_GT(std::abs(right.db2(in_b2)), 10.0 * floor) << "db2's first entry, to be set to 0";
   const auto wrong = [](arma::mat& block, arma::uword at) {
     block(0) *= 1.1;
     block(block.n_elem - 1) *= 1.01;

@@ -50,8 +50,11 @@
 
 namespace {
 
+using bp::test::EntriesNear;
 using bp::test::Example;
+using bp::test::HasShape;
 using bp::test::Network;
+using bp::test::show;
 using bp::test::ThrowsShapeErrorNaming;
 
 // L(θ) = ½ θᵀAθ + bᵀθ with A = Q diag(eigenvalues) Qᵀ, Q a seeded random orthogonal matrix.
@@ -86,6 +89,11 @@ Quadratic make_quadratic(const arma::vec& eigenvalues, std::uint64_t seed) {
   q.A = 0.5 * (q.A + q.A.t());  // symmetric to the last bit
   q.b = arma::vec(bp::normal_matrix(n, 1, 1.0, rng));
   return q;
+}
+
+// "A with eigenvalues [10 6 3]", for messages: what a test's quadratic is.
+std::string described(const Quadratic& q) {
+  return "A with eigenvalues " + show(q.eigenvalues.t());
 }
 
 arma::vec random_vector(arma::uword n, double norm, std::uint64_t seed) {
@@ -144,8 +152,8 @@ TEST(Curvature_HessianVectorProduct, ChecksTheLengths) {
   const Quadratic q = make_quadratic({3.0, 2.0, 1.0, 0.5, 0.25}, 1);
   const arma::vec theta = random_vector(5, 1.0, 2);
   const arma::vec Hv = bp::hessian_vector_product(q.gradient(), theta, random_vector(5, 1.0, 3));
-  ASSERT_EQ(Hv.n_rows, 5u);
-  ASSERT_EQ(Hv.n_cols, 1u);
+  ASSERT_TRUE(HasShape(Hv, 5, 1, "hessian_vector_product(the gradient of " + described(q) +
+                                     ", θ 5×1, v 5×1)"));
   // A direction of 4 entries for 5 parameters; a gradient that returns 3 entries for 5.
   EXPECT_TRUE(ThrowsShapeErrorNaming(
       [&] { bp::hessian_vector_product(q.gradient(), theta, arma::vec(4, arma::fill::ones)); },
@@ -167,7 +175,9 @@ TEST(Curvature_HessianVectorProduct, IsExactOnAQuadratic) {
   for (std::uint64_t seed = 6; seed < 9; ++seed) {
     const arma::vec v = random_vector(6, 1.0, seed);
     const arma::vec Hv = bp::hessian_vector_product(q.gradient(), theta, v);
-    ASSERT_EQ(Hv.n_elem, 6u);
+    SCOPED_TRACE("hessian_vector_product(the gradient Aθ + b, " + described(q) + ", θ = " +
+                 show(theta) + ", v = " + show(v) + ")");
+    ASSERT_TRUE(HasShape(Hv, 6, 1, "H v"));
     EXPECT_LT(max_difference(Hv, q.A * v), 1e-8) << "H v for v number " << seed;
     EXPECT_LT(max_difference(bp::hessian_vector_product(q.gradient(), theta, v, 0.5), q.A * v),
               1e-12)
@@ -187,13 +197,16 @@ TEST(Curvature_HessianVectorProduct, IsCentralWithErrorEpsilonSquared) {
   const arma::vec v = {1.0, 0.5, -0.25, -1.5};
   const double step = 0.125;
   const arma::vec Hv = bp::hessian_vector_product(cube, theta, v, step);
-  ASSERT_EQ(Hv.n_elem, 4u);
+  SCOPED_TRACE("hessian_vector_product(the gradient θ³, θ = " + show(theta) + ", v = " + show(v) +
+               ")");
+  ASSERT_TRUE(HasShape(Hv, 4, 1, "H v"));
   const arma::vec exact = 3.0 * arma::square(theta) % v;
   const arma::vec truncation = step * step * arma::pow(v, 3);
   EXPECT_LT(max_difference(Hv, exact + truncation), 1e-14)
       << "expected H v + ε² v³ = " << (exact + truncation).t() << "got " << Hv.t();
   // At the course's step the truncation is 1e-10 v³: H v to 1e-9.
-  EXPECT_LT(max_difference(bp::hessian_vector_product(cube, theta, v), exact), 1e-9);
+  EXPECT_TRUE(EntriesNear(bp::hessian_vector_product(cube, theta, v), exact, 1e-9,
+                          "H v at the step kHessianStep"));
 }
 // [hvp-central-test]
 
@@ -221,8 +234,7 @@ TEST(Curvature_HessianVectorProduct, MatchesTheNetworksHessianTimesV) {
 TEST(Curvature_Hessian, IsNByN) {
   const Quadratic q = make_quadratic({2.0, 1.0, 0.5}, 30);
   const arma::mat H = bp::hessian(q.gradient(), random_vector(3, 1.0, 31));
-  ASSERT_EQ(H.n_rows, 3u);
-  ASSERT_EQ(H.n_cols, 3u);
+  ASSERT_TRUE(HasShape(H, 3, 3, "hessian(the gradient of " + described(q) + ", θ 3×1)"));
   EXPECT_THROW(bp::hessian(q.gradient(), arma::vec()), bp::ShapeError)
       << "no parameters: no Hessian";
 }
@@ -234,11 +246,12 @@ TEST(Curvature_Hessian, RecoversAKnownHessianAndItsExactEigenvalues) {
   const arma::vec eigenvalues = {6.0, 3.0, 1.0, 0.25, 0.0, -0.5, -2.0};
   const Quadratic q = make_quadratic(eigenvalues, 32);
   const arma::mat H = bp::hessian(q.gradient(), random_vector(7, 3.0, 33));
-  ASSERT_EQ(H.n_rows, 7u);
-  ASSERT_EQ(H.n_cols, 7u);
-  EXPECT_LT(max_difference(H, q.A), 1e-8);
+  SCOPED_TRACE("hessian(the gradient Aθ + b, " + described(q) + ", θ 7×1 of seed 33)");
+  ASSERT_TRUE(HasShape(H, 7, 7, "H"));
+  EXPECT_TRUE(EntriesNear(H, q.A, 1e-8, "H against A"));
   arma::vec computed;
-  ASSERT_TRUE(arma::eig_sym(computed, arma::mat(0.5 * (H + H.t()))));
+  ASSERT_TRUE(arma::eig_sym(computed, arma::mat(0.5 * (H + H.t()))))
+      << "LAPACK's eig_sym failed on (H + Hᵀ)/2";
   EXPECT_LT(max_difference(computed, arma::sort(eigenvalues)), 1e-8)
       << "eig_sym gives " << computed.t();
 }
@@ -310,8 +323,9 @@ TEST(Curvature_Hessian, OutputLayerBlockMatchesItsClosedForm) {
 TEST(Curvature_PowerIteration, ChecksTheDimension) {
   const Quadratic q = make_quadratic({4.0, 1.0, 0.5, 0.25}, 40);
   const bp::PowerIteration result = bp::power_iteration(q.multiply(), 4, 41);
-  ASSERT_EQ(result.eigenvector.n_rows, 4u);
-  ASSERT_EQ(result.eigenvector.n_cols, 1u);
+  ASSERT_TRUE(HasShape(result.eigenvector, 4, 1,
+                       "the eigenvector of power_iteration(v ↦ A v, n = 4, seed 41), " +
+                           described(q) + ","));
   EXPECT_THROW(bp::power_iteration(q.multiply(), 0, 41), bp::ShapeError) << "n = 0";
   const bp::LinearMap short_product = [](const arma::vec& v) { return arma::vec(v.head(3)); };
   EXPECT_TRUE(
@@ -324,7 +338,10 @@ TEST(Curvature_PowerIteration, FindsTheLargestEigenvalueAndItsEigenvector) {
   // the gap (1e-18), so λ is right to rounding; v = ±q1 to 1e-9.
   const Quadratic q = make_quadratic({10.0, 6.0, 3.0, 1.0, 0.5, -2.0}, 42);
   const bp::PowerIteration result = bp::power_iteration(q.multiply(), 6, 43, 1000, 1e-10);
-  ASSERT_EQ(result.eigenvector.n_elem, 6u);
+  SCOPED_TRACE("power_iteration(v ↦ A v, n = 6, seed 43, at most 1000 products, tolerance 1e-10), " +
+               described(q) + ", gave λ = " + std::to_string(result.eigenvalue) + " after " +
+               std::to_string(result.iterations) + " products");
+  ASSERT_TRUE(HasShape(result.eigenvector, 6, 1, "v"));
   EXPECT_TRUE(result.converged);
   EXPECT_NEAR(result.eigenvalue, 10.0, 1e-10);
   EXPECT_NEAR(arma::norm(result.eigenvector), 1.0, 1e-12) << "v has norm 1";
@@ -344,7 +361,9 @@ TEST(Curvature_PowerIteration, NormalisesAtEveryStep) {
     const arma::mat A = scale * q.A;
     const bp::LinearMap multiply = [&A](const arma::vec& v) { return arma::vec(A * v); };
     const bp::PowerIteration result = bp::power_iteration(multiply, 6, 43, 1000, 1e-10);
-    ASSERT_EQ(result.eigenvector.n_elem, 6u);
+    SCOPED_TRACE("power_iteration(v ↦ s A v, n = 6, seed 43, at most 1000 products, tolerance "
+                 "1e-10), " + described(q) + ", scale s = " + std::to_string(scale));
+    ASSERT_TRUE(HasShape(result.eigenvector, 6, 1, "v"));
     EXPECT_TRUE(std::isfinite(result.eigenvalue)) << "scale " << scale;
     EXPECT_NEAR(result.eigenvalue / scale, 10.0, 1e-9) << "scale " << scale;
     EXPECT_NEAR(arma::norm(result.eigenvector), 1.0, 1e-12) << "scale " << scale;
@@ -356,8 +375,10 @@ TEST(Curvature_PowerIteration, FindsTheLargestMagnitudeEvenWhenNegative) {
   // 3. Away from a minimum a Hessian can look like this, and then it is not λmax.
   const Quadratic q = make_quadratic({3.0, 1.0, 0.5, -5.0}, 44);
   const bp::PowerIteration result = bp::power_iteration(q.multiply(), 4, 45, 1000, 1e-10);
-  ASSERT_EQ(result.eigenvector.n_elem, 4u);
-  EXPECT_NEAR(result.eigenvalue, -5.0, 1e-9);
+  SCOPED_TRACE("power_iteration(v ↦ A v, n = 4, seed 45, at most 1000 products, tolerance 1e-10), " +
+               described(q));
+  ASSERT_TRUE(HasShape(result.eigenvector, 4, 1, "v"));
+  EXPECT_NEAR(result.eigenvalue, -5.0, 1e-9) << "the eigenvalue of largest magnitude";
 }
 
 TEST(Curvature_PowerIteration, StopsAtTheFirstProductWithinTheToleranceWhateverTheScaleOrSign) {
@@ -371,7 +392,10 @@ TEST(Curvature_PowerIteration, StopsAtTheFirstProductWithinTheToleranceWhateverT
   const Quadratic q = make_quadratic({-8.0, 6.0, 3.0, 1.0, 0.5}, 50);
   const double tolerance = 1e-8;
   const bp::PowerIteration first = bp::power_iteration(q.multiply(), 5, 51, 1000, tolerance);
-  ASSERT_EQ(first.eigenvector.n_elem, 5u);
+  SCOPED_TRACE("power_iteration(v ↦ A v, n = 5, seed 51, at most 1000 products, tolerance 1e-8), " +
+               described(q) + ", stopped after k = " + std::to_string(first.iterations) +
+               " products");
+  ASSERT_TRUE(HasShape(first.eigenvector, 5, 1, "v"));
   const auto residual = [&q](const bp::PowerIteration& r) {
     return arma::norm(q.A * r.eigenvector - r.eigenvalue * r.eigenvector);
   };
@@ -379,12 +403,12 @@ TEST(Curvature_PowerIteration, StopsAtTheFirstProductWithinTheToleranceWhateverT
   EXPECT_NEAR(first.eigenvalue, -8.0, 1e-6);
   const arma::uword k = first.iterations;
   ASSERT_GT(k, 10u) << "the error shrinks by 6/8 per product: 1e-8 takes about 65";
-  ASSERT_LT(k, 1000u);
-  EXPECT_LE(residual(first), tolerance * std::abs(first.eigenvalue));
+  ASSERT_LT(k, 1000u) << "it stopped at the limit of 1000 products";
+  EXPECT_LE(residual(first), tolerance * std::abs(first.eigenvalue)) << "‖A v − λ v‖ ≤ 1e-8 |λ|";
 
   const bp::PowerIteration earlier = bp::power_iteration(q.multiply(), 5, 51, k - 1, tolerance);
-  EXPECT_FALSE(earlier.converged);
-  EXPECT_EQ(earlier.iterations, k - 1);
+  EXPECT_FALSE(earlier.converged) << "at most k − 1 products";
+  EXPECT_EQ(earlier.iterations, k - 1) << "at most k − 1 products";
   EXPECT_GT(residual(earlier), tolerance * std::abs(earlier.eigenvalue))
       << "one product earlier, the residual is not yet within the tolerance";
 
@@ -409,9 +433,11 @@ TEST(Curvature_PowerIteration, ReturnsTheRayleighQuotientOfItsVectorEvenBeforeCo
   const Quadratic q = make_quadratic({5.0, 4.5, -4.0, 2.0, 1.0, 0.5}, 52);
   for (const arma::uword products : {1u, 2u, 3u, 5u}) {
     const bp::PowerIteration r = bp::power_iteration(q.multiply(), 6, 53, products, 1e-12);
-    ASSERT_EQ(r.eigenvector.n_elem, 6u);
+    SCOPED_TRACE("power_iteration(v ↦ A v, n = 6, seed 53, at most " + std::to_string(products) +
+                 " products, tolerance 1e-12), " + described(q));
+    ASSERT_TRUE(HasShape(r.eigenvector, 6, 1, "v"));
     EXPECT_FALSE(r.converged) << products << " products";
-    EXPECT_EQ(r.iterations, products);
+    EXPECT_EQ(r.iterations, products) << "the number of products";
     EXPECT_NEAR(arma::norm(r.eigenvector), 1.0, 1e-15) << products << " products";
     const arma::vec Av = q.A * r.eigenvector;
     const double rayleigh = arma::dot(r.eigenvector, Av);
@@ -436,7 +462,7 @@ TEST(Curvature_PowerIteration, AgreesWithEigSymOnANetworksHessian) {
         bp::power_iteration(exact_product, f.theta.n_elem, 46, 100000, 1e-9);
     ASSERT_EQ(on_matrix.eigenvector.n_elem, f.theta.n_elem) << net.name();
     arma::vec eigenvalues;
-    ASSERT_TRUE(arma::eig_sym(eigenvalues, S));
+    ASSERT_TRUE(arma::eig_sym(eigenvalues, S)) << "LAPACK's eig_sym failed, " << net.name();
     const double largest = std::abs(eigenvalues.max()) >= std::abs(eigenvalues.min())
                                ? eigenvalues.max()
                                : eigenvalues.min();
@@ -458,12 +484,14 @@ TEST(Curvature_PowerIteration, TwoOverLambdaMaxSeparatesConvergenceFromDivergenc
   const arma::vec eigenvalues = {4.0, 2.0, 1.0, 0.5, 0.1};
   const Quadratic q = make_quadratic(eigenvalues, 47);
   const bp::PowerIteration top = bp::power_iteration(q.multiply(), 5, 48, 1000, 1e-10);
-  ASSERT_NEAR(top.eigenvalue, 4.0, 1e-8);
+  SCOPED_TRACE("power_iteration(v ↦ A v, n = 5, seed 48, at most 1000 products, tolerance 1e-10), " +
+               described(q) + ", gave λmax = " + std::to_string(top.eigenvalue));
+  ASSERT_NEAR(top.eigenvalue, 4.0, 1e-8) << "λmax";
   const arma::vec minimum = -arma::solve(q.A, q.b);  // ∇L = Aθ + b = 0
   const double least = q.loss()(minimum);
   const arma::vec start = minimum + random_vector(5, 1.0, 49);
   const double excess0 = q.loss()(start) - least;
-  ASSERT_GT(excess0, 0.1);
+  ASSERT_GT(excess0, 0.1) << "the start was meant to be away from the minimum";
 
   const auto final_excess = [&](double rate) {
     arma::vec theta = start;

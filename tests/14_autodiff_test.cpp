@@ -53,7 +53,10 @@
 namespace {
 
 using bp::test::CaughtInItsBlocks;
+using bp::test::EntriesNear;
+using bp::test::EntriesNearRelative;
 using bp::test::Example;
+using bp::test::HasShape;
 using bp::test::make_example;
 using bp::test::Network;
 using MatFn = std::function<arma::mat(const arma::mat&)>;
@@ -159,10 +162,9 @@ TEST(Autodiff_MatmulVjp, ShapesAreTheShapesOfTheFactors) {
   // A 5×3, B 3×4, dC 5×4: dA 5×3, dB 3×4.
   const bp::MatmulGrads g =
       bp::matmul_vjp(random_matrix(5, 3, 1), random_matrix(3, 4, 2), random_matrix(5, 4, 3));
-  ASSERT_EQ(g.dA.n_rows, 5u);
-  ASSERT_EQ(g.dA.n_cols, 3u);
-  ASSERT_EQ(g.dB.n_rows, 3u);
-  ASSERT_EQ(g.dB.n_cols, 4u);
+  SCOPED_TRACE("matmul_vjp(A 5×3, B 3×4, dC 5×4)");
+  ASSERT_TRUE(HasShape(g.dA, 5, 3, "dA"));
+  ASSERT_TRUE(HasShape(g.dB, 3, 4, "dB"));
 }
 
 TEST(Autodiff_MatmulVjp, RejectsADCOfAnotherShape) {
@@ -232,10 +234,9 @@ TEST(Autodiff_MatmulVjp, AMissingTransposeIsCaught) {
 TEST(Autodiff_AddRowVjp, DbIsOneRow) {
   // dC 6×4: dA 6×4, db 1×4 — the shape of b, not of the broadcast copy.
   const bp::AddRowGrads g = bp::add_row_vjp(random_matrix(6, 4, 1));
-  ASSERT_EQ(g.dA.n_rows, 6u);
-  ASSERT_EQ(g.dA.n_cols, 4u);
-  ASSERT_EQ(g.db.n_rows, 1u);
-  ASSERT_EQ(g.db.n_cols, 4u);
+  SCOPED_TRACE("add_row_vjp(dC 6×4)");
+  ASSERT_TRUE(HasShape(g.dA, 6, 4, "dA"));
+  ASSERT_TRUE(HasShape(g.db, 1, 4, "db"));
 }
 
 TEST(Autodiff_AddRowVjp, DAMatchesCentralDifferencesAndTheDotProductTest) {
@@ -296,8 +297,7 @@ TEST(Autodiff_AddRowVjp, ABroadcastNotSummedIsCaught) {
 TEST(Autodiff_TanhVjp, ShapeIsTheShapeOfZ) {
   const arma::mat Z = random_matrix(5, 7, 1);
   const arma::mat dZ = bp::tanh_elementwise_vjp(arma::tanh(Z), random_matrix(5, 7, 2));
-  ASSERT_EQ(dZ.n_rows, 5u);
-  ASSERT_EQ(dZ.n_cols, 7u);
+  ASSERT_TRUE(HasShape(dZ, 5, 7, "tanh_elementwise_vjp(A 5×7, dA 5×7)"));
 }
 
 TEST(Autodiff_TanhVjp, RejectsShapesThatDoNotMatch) {
@@ -350,8 +350,7 @@ MatFn loss_of_logits(const arma::mat& Y) {
 TEST(Autodiff_SoftmaxCrossEntropyVjp, ShapeIsTheShapeOfTheLogits) {
   const Example e = make_example(bp::test::small_networks()[2]);  // K = 3
   const arma::mat dZ = bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 1.0);
-  ASSERT_EQ(dZ.n_rows, e.Y.n_rows);
-  ASSERT_EQ(dZ.n_cols, 3u);
+  ASSERT_TRUE(HasShape(dZ, 6, 3, "softmax_cross_entropy_vjp(P 6×3, Y 6×3, dL = 1)"));
 }
 
 TEST(Autodiff_SoftmaxCrossEntropyVjp, RejectsShapesThatDoNotMatch) {
@@ -379,15 +378,20 @@ TEST(Autodiff_SoftmaxCrossEntropyVjp, IsLinearInDL) {
   // The VJP of 3L is 3 times that of L, and dL = 0 passes nothing.
   const Example e = make_example(bp::test::posts_network(16));
   const arma::mat one = bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 1.0);
+  SCOPED_TRACE("softmax_cross_entropy_vjp(P, Y, dL) on the network " +
+               bp::test::posts_network(16).name());
   EXPECT_TRUE(
-      bp::test::AgreesToRounding(bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 3.0), 3.0 * one));
-  EXPECT_EQ(arma::abs(bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 0.0)).max(), 0.0);
-  EXPECT_TRUE(bp::test::AgreesToRounding(one, bp::test::reference_output_delta(e.cache.P, e.Y)));
+      bp::test::AgreesToRounding(bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 3.0), 3.0 * one))
+      << "dL = 3 against 3 times dL = 1";
+  EXPECT_TRUE(EntriesNear(bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, 0.0), arma::zeros(16, 2),
+                          0.0, "dL = 0"));
+  EXPECT_TRUE(bp::test::AgreesToRounding(one, bp::test::reference_output_delta(e.cache.P, e.Y)))
+      << "dL = 1 against (P − Y)/N";
 }
 
 TEST(Autodiff_SoftmaxCrossEntropyVjp, AMissingOneOverNAndThePostsSignAreCaught) {
   const Example e = make_example(bp::test::small_networks()[3]);  // N > 1
-  ASSERT_GT(e.Y.n_rows, 1u);
+  ASSERT_GT(e.Y.n_rows, 1u) << "the network was meant to have N > 1";
   const MatFn vjp = [&](const arma::mat& U) {
     return bp::softmax_cross_entropy_vjp(e.cache.P, e.Y, U(0, 0));
   };
@@ -449,7 +453,8 @@ TEST(Autodiff_Backward, ASumOfSquaresHasTheGradientTwoX) {
   const bp::Var X = tape.leaf("x", x);
   const bp::Var L = bp::sum_all(tape, bp::square_elementwise(tape, X));
   tape.backward(L);
-  EXPECT_TRUE(arma::approx_equal(tape.grad(X), 2.0 * x, "absdiff", 0.0));
+  EXPECT_TRUE(EntriesNear(tape.grad(X), 2.0 * x, 0.0, "∂L/∂x, 2x,"))
+      << "for L = Σ x², x = " << bp::test::show(x);
 }
 
 TEST(Autodiff_Backward, AValueUsedTwiceReceivesBothContributions) {
@@ -461,14 +466,16 @@ TEST(Autodiff_Backward, AValueUsedTwiceReceivesBothContributions) {
     const bp::Var X = tape.leaf("x", x);
     const bp::Var L = bp::sum_all(tape, bp::multiply_elementwise(tape, X, X));
     tape.backward(L);
-    EXPECT_TRUE(arma::approx_equal(tape.grad(X), 2.0 * x, "absdiff", 0.0)) << "x ⊙ x";
+    EXPECT_TRUE(EntriesNear(tape.grad(X), 2.0 * x, 0.0, "∂L/∂x, 2x,"))
+        << "for L = Σ x ⊙ x, x = " << bp::test::show(x);
   }
   {
     bp::Tape tape;
     const bp::Var X = tape.leaf("x", x);
     const bp::Var L = bp::sum_all(tape, bp::multiply_elementwise(tape, bp::scale(tape, X, 3.0), X));
     tape.backward(L);
-    EXPECT_TRUE(arma::approx_equal(tape.grad(X), 6.0 * x, "reldiff", 1e-15)) << "(3x) ⊙ x";
+    EXPECT_TRUE(EntriesNearRelative(tape.grad(X), 6.0 * x, 1e-15, "∂L/∂x, 6x,"))
+        << "for L = Σ (3x) ⊙ x, x = " << bp::test::show(x);
   }
 }
 
@@ -481,10 +488,12 @@ TEST(Autodiff_Backward, CallingItTwiceGivesTheSameGradients) {
   const bp::Grads first = bp::tape_grads(p);
   p.tape.backward(p.L);
   const bp::Grads second = bp::tape_grads(p);
-  EXPECT_TRUE(arma::approx_equal(second.dW1, first.dW1, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(second.db1, first.db1, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(second.dW2, first.dW2, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(second.db2, first.db2, "absdiff", 0.0));
+  SCOPED_TRACE("backward() twice on the post's network " + bp::test::posts_network(16).name() +
+               ": the second call's gradients against the first's");
+  EXPECT_TRUE(EntriesNear(second.dW1, first.dW1, 0.0, "dW1"));
+  EXPECT_TRUE(EntriesNear(second.db1, first.db1, 0.0, "db1"));
+  EXPECT_TRUE(EntriesNear(second.dW2, first.dW2, 0.0, "dW2"));
+  EXPECT_TRUE(EntriesNear(second.db2, first.db2, 0.0, "db2"));
 }
 
 TEST(Autodiff_Backward, NodesThatDoNotReachTheLossGetZero) {
@@ -496,10 +505,10 @@ TEST(Autodiff_Backward, NodesThatDoNotReachTheLossGetZero) {
   const bp::Var s = bp::sum_all(tape, x);
   const bp::Var later = bp::scale(tape, s, 2.0);
   tape.backward(s);
-  EXPECT_TRUE(arma::approx_equal(tape.grad(x), arma::mat(2, 3, arma::fill::ones), "absdiff", 0.0));
-  EXPECT_EQ(arma::size(tape.grad(unused)), arma::size(4, 1));
-  EXPECT_EQ(arma::abs(tape.grad(unused)).max(), 0.0);
-  EXPECT_EQ(tape.grad(later)(0, 0), 0.0);
+  SCOPED_TRACE("backward(s), s = Σ x, x 2×3; a leaf `unused` 4×1, and later = 2 s recorded after s");
+  EXPECT_TRUE(EntriesNear(tape.grad(x), arma::ones(2, 3), 0.0, "∂s/∂x"));
+  EXPECT_TRUE(EntriesNear(tape.grad(unused), arma::zeros(4, 1), 0.0, "the gradient of `unused`"));
+  EXPECT_EQ(tape.grad(later)(0, 0), 0.0) << "the gradient of `later`";
 }
 
 TEST(Autodiff_Backward, RejectsALossThatIsNotAScalar) {
@@ -508,7 +517,7 @@ TEST(Autodiff_Backward, RejectsALossThatIsNotAScalar) {
   const bp::Var s = bp::sum_all(tape, x);
   tape.backward(s);  // a valid call first
   EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming([&] { tape.backward(x); }, "2×3", "1×1"));
-  EXPECT_THROW(tape.backward(bp::Var{7}), bp::ShapeError);
+  EXPECT_THROW(tape.backward(bp::Var{7}), bp::ShapeError) << "a tape of 2 nodes has no node #7";
 }
 
 TEST(Autodiff_Backward, RejectsAVjpThatReturnsTheWrongShape) {
@@ -570,13 +579,17 @@ TEST(Autodiff_PostsNetwork, LogitsOfAThousandStayFinite) {
   Example e = make_example(bp::test::posts_network(16));
   e.params.W2 *= 2000.0;
   e.cache = bp::test::reference_forward(e.params, e.X);
-  ASSERT_GT(arma::abs(e.cache.Z2).max(), 1000.0);
+  ASSERT_GT(arma::abs(e.cache.Z2).max(), 1000.0) << "the logits were meant to be huge";
   bp::PostsTape p = bp::record_posts_network(e.params, e.X, e.Y);
   p.tape.backward(p.L);
   const bp::Grads tape = bp::tape_grads(p);
-  EXPECT_TRUE(std::isfinite(p.tape.value(p.L)(0, 0)));
+  SCOPED_TRACE("the post's network " + bp::test::posts_network(16).name() +
+               " with W2 × 2000, logits " + bp::test::show(e.cache.Z2));
+  EXPECT_TRUE(std::isfinite(p.tape.value(p.L)(0, 0))) << "L = " << p.tape.value(p.L)(0, 0);
   EXPECT_TRUE(tape.dW1.is_finite() && tape.db1.is_finite() && tape.dW2.is_finite() &&
-              tape.db2.is_finite());
+              tape.db2.is_finite())
+      << "dW1 " << bp::test::show(tape.dW1) << ", db1 " << bp::test::show(tape.db1) << ", dW2 "
+      << bp::test::show(tape.dW2) << ", db2 " << bp::test::show(tape.db2);
   const bp::Grads hand = bp::test::reference_backward(e.params, e.cache, e.Y);
   EXPECT_TRUE(AgreesTo1e13(tape.dW1, hand.dW1, "dW1"));
   EXPECT_TRUE(AgreesTo1e13(tape.dW2, hand.dW2, "dW2"));
@@ -669,8 +682,9 @@ TEST(Autodiff_DeeperNetwork, OneHiddenLayerIsThePostsNetwork) {
   t.tape.backward(t.L);
   bp::PostsTape p = bp::record_posts_network(e.params, e.X, e.Y);
   p.tape.backward(p.L);
-  EXPECT_TRUE(arma::approx_equal(t.tape.grad(t.W[0]), p.tape.grad(p.W1), "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(t.tape.grad(t.b[1]), p.tape.grad(p.b2), "absdiff", 0.0));
+  SCOPED_TRACE("record_layers and record_posts_network on " + bp::test::posts_network(16).name());
+  EXPECT_TRUE(EntriesNear(t.tape.grad(t.W[0]), p.tape.grad(p.W1), 0.0, "dW1"));
+  EXPECT_TRUE(EntriesNear(t.tape.grad(t.b[1]), p.tape.grad(p.b2), 0.0, "db2"));
 }
 
 TEST(Autodiff_DeeperNetwork, TheL2PenaltyAddsMuW) {
