@@ -449,9 +449,9 @@ TEST(Backprop_GradientCheck, ReportsTheLargestErrorOfEachBlockWhereverItIs) {
   const arma::uword in_b1 = largest_between(right.db1, 1, right.db1.n_elem - 2);
   const arma::uword in_W2 = largest_between(right.dW2, 1, right.dW2.n_elem - 2);
   const arma::uword in_b2 = 0;
-  ASSERT_GT(std::abs(right.dW1(in_W1)), 10.0 * floor) << "dW1's entry " << in_W1 << ", to be set to 0";
-  ASSERT_GT(std::abs(right.db1(in_b1)), 10.0 * floor) << "db1's entry " << in_b1 << ", to be set to 0";
-  ASSERT_GT(std::abs(right.dW2(in_W2)), 10.0 * floor) << "dW2's entry " << in_W2 << ", to be set to 0";
+  ASSERT_GT(std::abs(right.dW1(in_W1)), 10.0 * floor) << "dW1's entry " << in_W1 << ", set to 0";
+  ASSERT_GT(std::abs(right.db1(in_b1)), 10.0 * floor) << "db1's entry " << in_b1 << ", set to 0";
+  ASSERT_GT(std::abs(right.dW2(in_W2)), 10.0 * floor) << "dW2's entry " << in_W2 << ", set to 0";
   ASSERT_GT(std::abs(right.db2(in_b2)), 10.0 * floor) << "db2's first entry, to be set to 0";
   const auto wrong = [](arma::mat& block, arma::uword at) {
     block(0) *= 1.1;

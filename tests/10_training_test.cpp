@@ -10,8 +10,9 @@
 //
 // Reference values come from trusted code: the parameters and the forward pass from
 // tests/support/reference, the loss with its penalty written below in plain Armadillo, and every
-// gradient a test needs is a central difference of those (support/gradcheck.hpp). Training itself runs through the learner's library (forward,
-// cross_entropy, backward of chapters 03, 04 and 09), as the course builds it.
+// gradient a test needs is a central difference of those (support/gradcheck.hpp). Training
+// itself runs through the learner's library (forward, cross_entropy, backward of chapters 03, 04
+// and 09), as the course builds it.
 //
 // Tolerances. Values computed by the same operations in another order (a loss, a penalty) agree
 // to a few ulps: 1e-12 relative. Gradients against central differences: kTolerance = 1e-6 with
@@ -44,10 +45,14 @@
 
 namespace {
 
+using bp::test::EntriesNear;
+using bp::test::EntriesNearRelative;
+using bp::test::HasShape;
 using bp::test::kTolerance;
 using bp::test::max_relative_error;
 using bp::test::numerical_gradient;
 using bp::test::random_params;  // W ~ N(0, 1/fan-in), biases ~ N(0, 0.1²): every entry non-zero
+using bp::test::show;
 using bp::test::ThrowsShapeErrorNaming;
 
 // ---------------------------------------------------------------------------------------------
@@ -181,11 +186,30 @@ testing::AssertionResult GradsAgree(const bp::Grads& a, const bp::Grads& b) {
   return testing::AssertionSuccess();
 }
 
-bool SameNumbers(const bp::Params& a, const bp::Params& b) {
-  return arma::approx_equal(a.W1, b.W1, "absdiff", 0.0) &&
-         arma::approx_equal(a.b1, b.b1, "absdiff", 0.0) &&
-         arma::approx_equal(a.W2, b.W2, "absdiff", 0.0) &&
-         arma::approx_equal(a.b2, b.b2, "absdiff", 0.0);
+// Passes when a and b are the same numbers to the last bit; the message names the first block
+// that differs, its worst entry and both values.
+testing::AssertionResult SameNumbers(const bp::Params& a, const bp::Params& b) {
+  testing::AssertionResult r = EntriesNear(a.W1, b.W1, 0.0, "W1");
+  if (r) r = EntriesNear(a.b1, b.b1, 0.0, "b1");
+  if (r) r = EntriesNear(a.W2, b.W2, 0.0, "W2");
+  if (r) r = EntriesNear(a.b2, b.b2, 0.0, "b2");
+  return r;
+}
+
+// Whether p has the shapes of a D→H→K network: W1 D×H, b1 1×H, W2 H×K, b2 1×K.
+testing::AssertionResult HasTheShapesOf(const bp::Params& p, arma::uword D, arma::uword H,
+                                        arma::uword K) {
+  testing::AssertionResult r = HasShape(p.W1, D, H, "W1");
+  if (r) r = HasShape(p.b1, 1, H, "b1");
+  if (r) r = HasShape(p.W2, H, K, "W2");
+  if (r) r = HasShape(p.b2, 1, K, "b2");
+  return r;
+}
+
+// "parameters D=2 H=3 K=2 of seed 1", for messages: what random_params(D, H, K, seed) drew.
+std::string params_of(arma::uword D, arma::uword H, arma::uword K, std::uint64_t seed) {
+  return "parameters D=" + std::to_string(D) + " H=" + std::to_string(H) + " K=" +
+         std::to_string(K) + " of seed " + std::to_string(seed);
 }
 
 // A fresh folder for a figure test, removed afterwards.
@@ -220,12 +244,9 @@ TEST(Training_GradientStep, KeepsTheShapesAndRejectsAGradientOfAnotherShape) {
   bp::Params p = random_params(2, 3, 2, 1);
   const bp::Grads g = random_grads(p, 2);
   bp::gradient_step(p, g, 0.1);
-  ASSERT_EQ(p.W1.n_rows, 2u);
-  ASSERT_EQ(p.W1.n_cols, 3u);
-  ASSERT_EQ(p.b1.n_elem, 3u);
-  ASSERT_EQ(p.W2.n_rows, 3u);
-  ASSERT_EQ(p.W2.n_cols, 2u);
-  ASSERT_EQ(p.b2.n_elem, 2u);
+  SCOPED_TRACE("gradient_step(" + params_of(2, 3, 2, 1) +
+               ", gradients N(0, 1) of seed 2, rate 0.1)");
+  ASSERT_TRUE(HasTheShapesOf(p, 2, 3, 2));
 
   bp::Grads transposed = g;
   transposed.dW1 = g.dW1.t();  // 3×2 for W1 2×3
@@ -234,7 +255,7 @@ TEST(Training_GradientStep, KeepsTheShapesAndRejectsAGradientOfAnotherShape) {
   const bp::Params before = p;
   bp::Grads short_db2 = g;
   short_db2.db2 = arma::rowvec{1.0};
-  EXPECT_THROW(bp::gradient_step(p, short_db2, 0.1), bp::ShapeError);
+  EXPECT_THROW(bp::gradient_step(p, short_db2, 0.1), bp::ShapeError) << "db2 1×1 for b2 1×2";
   EXPECT_TRUE(SameNumbers(p, before)) << "a step that threw changed the parameters";
 }
 
@@ -243,17 +264,20 @@ TEST(Training_GradientStep, IsTheParametersMinusRateTimesTheGradients) {
   const bp::Params before = p;
   const bp::Grads g = random_grads(p, 4);
   bp::gradient_step(p, g, 0.25);
-  EXPECT_TRUE(arma::approx_equal(p.W1, before.W1 - 0.25 * g.dW1, "reldiff", 1e-14));
-  EXPECT_TRUE(arma::approx_equal(p.b1, before.b1 - 0.25 * g.db1, "reldiff", 1e-14));
-  EXPECT_TRUE(arma::approx_equal(p.W2, before.W2 - 0.25 * g.dW2, "reldiff", 1e-14));
-  EXPECT_TRUE(arma::approx_equal(p.b2, before.b2 - 0.25 * g.db2, "reldiff", 1e-14));
+  SCOPED_TRACE("gradient_step(" + params_of(2, 4, 3, 3) + ", gradients N(0, 1) of seed 4, rate "
+               "0.25): expected θ − 0.25 g");
+  EXPECT_TRUE(EntriesNearRelative(p.W1, before.W1 - 0.25 * g.dW1, 1e-14, "W1"));
+  EXPECT_TRUE(EntriesNearRelative(p.b1, before.b1 - 0.25 * g.db1, 1e-14, "b1"));
+  EXPECT_TRUE(EntriesNearRelative(p.W2, before.W2 - 0.25 * g.dW2, 1e-14, "W2"));
+  EXPECT_TRUE(EntriesNearRelative(p.b2, before.b2 - 0.25 * g.db2, 1e-14, "b2"));
 }
 
 TEST(Training_GradientStep, RateZeroChangesNothing) {
   bp::Params p = random_params(2, 5, 2, 5);
   const bp::Params before = p;
   bp::gradient_step(p, random_grads(p, 6), 0.0);
-  EXPECT_TRUE(SameNumbers(p, before));
+  EXPECT_TRUE(SameNumbers(p, before))
+      << "gradient_step(" << params_of(2, 5, 2, 5) << ", gradients of seed 6, rate 0)";
 }
 
 TEST(Training_GradientStep, AStepAgainstTheGradientLowersTheLoss) {
@@ -268,6 +292,8 @@ TEST(Training_GradientStep, AStepAgainstTheGradientLowersTheLoss) {
                     arma::accu(arma::square(g.dW2)) + arma::accu(arma::square(g.db2));
   bp::Params p = start;
   bp::gradient_step(p, g, 1e-4);
+  SCOPED_TRACE("gradient_step(" + params_of(2, 4, 2, 8) + ", g = the gradient of the loss on 8 "
+               "points of seed 7, rate 1e-4, then 0.5)");
   const double decrease = J(start) - J(p);
   EXPECT_GT(decrease, 0.0) << "the step raised the loss: is its sign right?";
   EXPECT_NEAR(decrease, 1e-4 * g2, 0.01 * 1e-4 * g2) << "the step is not -rate times the gradient";
@@ -289,7 +315,8 @@ TEST(Training_L2Penalty, IsHalfLambdaTimesTheSumOfSquaredWeights) {
   p.b1 = {5.0, 5.0, 5.0};
   p.W2 = {{1.0, 0.0}, {0.0, -2.0}, {2.0, 1.0}};
   p.b2 = {7.0, -7.0};
-  EXPECT_NEAR(bp::l2_penalty(p, 0.1), 1.25, 1e-15);
+  EXPECT_NEAR(bp::l2_penalty(p, 0.1), 1.25, 1e-15)
+      << "l2_penalty(" << show(p) << ", λ = 0.1): 0.1/2 · (15 + 10); λ · 25 would be 2.5";
 }
 
 TEST(Training_L2Penalty, LeavesTheBiasesOut) {
@@ -297,13 +324,15 @@ TEST(Training_L2Penalty, LeavesTheBiasesOut) {
   const double with = bp::l2_penalty(p, 0.3);
   p.b1 *= 100.0;
   p.b2 += 50.0;
-  EXPECT_EQ(bp::l2_penalty(p, 0.3), with);
+  EXPECT_EQ(bp::l2_penalty(p, 0.3), with)
+      << "l2_penalty(" << params_of(2, 6, 2, 9) << ", λ = 0.3), then with b1 × 100 and b2 + 50";
 }
 
 TEST(Training_L2Penalty, IsZeroForLambdaZeroAndLinearInLambda) {
   const bp::Params p = random_params(2, 6, 2, 10);
-  EXPECT_EQ(bp::l2_penalty(p, 0.0), 0.0);
-  EXPECT_NEAR(bp::l2_penalty(p, 0.2), 2.0 * bp::l2_penalty(p, 0.1), 1e-15);
+  SCOPED_TRACE("l2_penalty(" + params_of(2, 6, 2, 10) + ", λ)");
+  EXPECT_EQ(bp::l2_penalty(p, 0.0), 0.0) << "λ = 0";
+  EXPECT_NEAR(bp::l2_penalty(p, 0.2), 2.0 * bp::l2_penalty(p, 0.1), 1e-15) << "λ = 0.2 and 0.1";
 }
 
 TEST(Training_L2Penalty, MatchesTheFrobeniusNormsOnThePostsNetwork) {
@@ -311,6 +340,7 @@ TEST(Training_L2Penalty, MatchesTheFrobeniusNormsOnThePostsNetwork) {
   const double fro1 = arma::norm(p.W1, "fro");
   const double fro2 = arma::norm(p.W2, "fro");
   const double expected = 0.5 * 0.01 * (fro1 * fro1 + fro2 * fro2);
+  SCOPED_TRACE("l2_penalty(" + params_of(2, 500, 2, 11) + ", λ = 0.01): (λ/2)(‖W1‖² + ‖W2‖²)");
   EXPECT_NEAR(bp::l2_penalty(p, 0.01), expected, 1e-12 * expected);
   EXPECT_NEAR(bp::l2_penalty(p, 0.01), reference_penalty(p, 0.01), 1e-12 * expected);
 }
@@ -324,10 +354,9 @@ TEST(Training_L2Gradient, KeepsTheShapesAndRejectsAGradientOfAnotherShape) {
   const bp::Params p = random_params(2, 3, 2, 12);
   bp::Grads g = random_grads(p, 13);
   bp::add_l2_gradient(g, p, 0.1);
-  ASSERT_EQ(g.dW1.n_rows, 2u);
-  ASSERT_EQ(g.dW1.n_cols, 3u);
-  ASSERT_EQ(g.dW2.n_rows, 3u);
-  ASSERT_EQ(g.dW2.n_cols, 2u);
+  SCOPED_TRACE("add_l2_gradient(gradients of seed 13, " + params_of(2, 3, 2, 12) + ", λ = 0.1)");
+  ASSERT_TRUE(HasShape(g.dW1, 2, 3, "dW1"));
+  ASSERT_TRUE(HasShape(g.dW2, 3, 2, "dW2"));
   bp::Grads wrong = random_grads(p, 13);
   wrong.dW2 = wrong.dW2.t();  // 2×3 for W2 3×2
   EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::add_l2_gradient(wrong, p, 0.1); }, "2×3", "3×2"));
@@ -342,6 +371,7 @@ TEST(Training_L2Gradient, MatchesCentralDifferencesOfThePenalty) {
                           arma::zeros<arma::rowvec>(3)};
   bp::Grads added = zero;
   bp::add_l2_gradient(added, p, lambda);
+  SCOPED_TRACE("add_l2_gradient(zero gradients, " + params_of(2, 5, 3, 14) + ", λ = 0.3)");
   const bp::Grads expected = numerical_grads([&](const bp::Params& q) { return reference_penalty(q, lambda); }, p);
   EXPECT_TRUE(GradsAgree(added, expected));
 }
@@ -351,10 +381,11 @@ TEST(Training_L2Gradient, LambdaZeroChangesNothing) {
   bp::Grads g = random_grads(p, 16);
   const bp::Grads before = g;
   bp::add_l2_gradient(g, p, 0.0);
-  EXPECT_TRUE(arma::approx_equal(g.dW1, before.dW1, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(g.db1, before.db1, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(g.dW2, before.dW2, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(g.db2, before.db2, "absdiff", 0.0));
+  SCOPED_TRACE("add_l2_gradient(gradients of seed 16, " + params_of(2, 4, 2, 15) + ", λ = 0)");
+  EXPECT_TRUE(EntriesNear(g.dW1, before.dW1, 0.0, "dW1"));
+  EXPECT_TRUE(EntriesNear(g.db1, before.db1, 0.0, "db1"));
+  EXPECT_TRUE(EntriesNear(g.dW2, before.dW2, 0.0, "dW2"));
+  EXPECT_TRUE(EntriesNear(g.db2, before.db2, 0.0, "db2"));
 }
 
 TEST(Training_L2Gradient, LeavesTheBiasGradientsAlone) {
@@ -362,8 +393,9 @@ TEST(Training_L2Gradient, LeavesTheBiasGradientsAlone) {
   bp::Grads g = random_grads(p, 18);
   const bp::Grads before = g;
   bp::add_l2_gradient(g, p, 0.7);
-  EXPECT_TRUE(arma::approx_equal(g.db1, before.db1, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(g.db2, before.db2, "absdiff", 0.0));
+  SCOPED_TRACE("add_l2_gradient(gradients of seed 18, " + params_of(2, 4, 2, 17) + ", λ = 0.7)");
+  EXPECT_TRUE(EntriesNear(g.db1, before.db1, 0.0, "db1"));
+  EXPECT_TRUE(EntriesNear(g.db2, before.db2, 0.0, "db2"));
   EXPECT_FALSE(arma::approx_equal(g.dW1, before.dW1, "absdiff", 1e-3)) << "dW1 did not change";
 }
 
@@ -377,6 +409,8 @@ TEST(Training_L2Gradient, AgreesWithTheLearnersOwnPenalty) {
   bp::Grads analytic = numerical_grads(
       [&](const bp::Params& q) { return reference_loss(q, batch.X, batch.Y, 0.0); }, p);
   bp::add_l2_gradient(analytic, p, lambda);
+  SCOPED_TRACE("add_l2_gradient(the gradient of the loss on 6 points of seed 19, " +
+               params_of(2, 4, 2, 20) + ", λ = 0.2) against the gradient of loss + l2_penalty");
   const bp::Grads numeric = numerical_grads(
       [&](const bp::Params& q) {
         return reference_loss(q, batch.X, batch.Y, 0.0) + bp::l2_penalty(q, lambda);
@@ -400,23 +434,26 @@ TEST(Training_Predict, GivesOneClassPerRow) {
 TEST(Training_Predict, IsTheColumnOfTheLargestProbability) {
   const arma::mat P = {{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}, {0.3, 0.4, 0.3}};
   const arma::uvec c = bp::predict(P);
-  ASSERT_EQ(c.n_elem, 4u);
-  EXPECT_TRUE(arma::all(c == arma::uvec({1, 0, 2, 1}))) << c.t();
+  SCOPED_TRACE(bp::test::show_call("predict", {{"P", P}}));
+  ASSERT_EQ(c.n_elem, 4u) << "one class per row";
+  EXPECT_TRUE(arma::all(c == arma::uvec({1, 0, 2, 1}))) << "expected 1 0 2 1, got " << c.t();
 }
 
 TEST(Training_Predict, TiesGoToTheLowestClass) {
   const arma::mat P = {{0.5, 0.5}, {0.25, 0.75}};
   const arma::uvec c = bp::predict(P);
-  ASSERT_EQ(c.n_elem, 2u);
-  EXPECT_EQ(c(0), 0u);
+  SCOPED_TRACE(bp::test::show_call("predict", {{"P", P}}));
+  ASSERT_EQ(c.n_elem, 2u) << "one class per row";
+  EXPECT_EQ(c(0), 0u) << "the tie 0.5, 0.5";
   EXPECT_EQ(c(1), 1u);
 }
 
 TEST(Training_Predict, GivesBackTheLabelsOfOneHotRows) {
   const arma::uvec labels = {2, 0, 1, 1, 3, 0};
   const arma::uvec c = bp::predict(bp::one_hot(labels, 4));
-  ASSERT_EQ(c.n_elem, labels.n_elem);
-  EXPECT_TRUE(arma::all(c == labels));
+  SCOPED_TRACE(bp::test::show_call("predict", {{"P", bp::one_hot(labels, 4)}}));
+  ASSERT_EQ(c.n_elem, labels.n_elem) << "one class per row";
+  EXPECT_TRUE(arma::all(c == labels)) << "expected " << labels.t() << "got " << c.t();
 }
 // [predict-test]
 
@@ -427,8 +464,9 @@ TEST(Figure_DecisionBoundary, TheGridIsTheNetworksClassAtEachPoint) {
   const bp::Params p = random_params(2, 6, 3, 21);
   const bp::PlotBox box{-2.0, 3.0, -1.0, 1.5};
   const arma::mat grid = bp::decision_grid(p, box, 31);
-  ASSERT_EQ(grid.n_rows, 31u * 31u);
-  ASSERT_EQ(grid.n_cols, 3u);
+  SCOPED_TRACE("decision_grid(" + params_of(2, 6, 3, 21) + ", box x1 from -2 to 3, x2 from -1 to "
+               "1.5, 31 points a side)");
+  ASSERT_TRUE(HasShape(grid, 31 * 31, 3, "the grid"));
   // x1 runs fastest and the corners are the box's.
   EXPECT_DOUBLE_EQ(grid(0, 0), -2.0);
   EXPECT_DOUBLE_EQ(grid(0, 1), -1.0);
@@ -437,7 +475,8 @@ TEST(Figure_DecisionBoundary, TheGridIsTheNetworksClassAtEachPoint) {
   EXPECT_DOUBLE_EQ(grid(31, 0), -2.0);
   EXPECT_DOUBLE_EQ(grid(31 * 31 - 1, 1), 1.5);
   const arma::uvec expected = reference_classes(p, grid.cols(0, 1));
-  EXPECT_TRUE(arma::approx_equal(grid.col(2), arma::conv_to<arma::vec>::from(expected), "absdiff", 0.0));
+  EXPECT_TRUE(EntriesNear(grid.col(2), arma::conv_to<arma::vec>::from(expected), 0.0,
+                          "the class column"));
   EXPECT_GT(arma::accu(grid.col(2) == 2.0), 0u) << "this network predicts all three classes";
 }
 
@@ -446,9 +485,12 @@ TEST(Figure_DecisionBoundary, LargeGridsAreClassifiedInBlocksWithTheSameResult) 
   const bp::Params p = random_params(2, 7, 2, 22);
   const bp::PlotBox box = bp::plot_box(arma::mat{{-1.0, -0.5}, {2.0, 1.0}});
   const arma::mat grid = bp::decision_grid(p, box, 90);
-  ASSERT_EQ(grid.n_rows, 8100u);
+  SCOPED_TRACE("decision_grid(" + params_of(2, 7, 2, 22) + ", the box of the points (-1, -0.5) "
+               "and (2, 1), 90 points a side)");
+  ASSERT_TRUE(HasShape(grid, 8100, 3, "the grid"));
   const arma::uvec expected = reference_classes(p, grid.cols(0, 1));
-  EXPECT_TRUE(arma::approx_equal(grid.col(2), arma::conv_to<arma::vec>::from(expected), "absdiff", 0.0));
+  EXPECT_TRUE(EntriesNear(grid.col(2), arma::conv_to<arma::vec>::from(expected), 0.0,
+                          "the class column"));
   // plot_box widened the points' rectangle by 10% of its extent on each side.
   EXPECT_DOUBLE_EQ(box.x1_min, -1.3);
   EXPECT_DOUBLE_EQ(box.x1_max, 2.3);
@@ -464,21 +506,23 @@ TEST_F(Figure_DecisionBoundaryFiles, WritesAValidPngAndTheGridAndPointsItShows) 
   const bp::Dataset moons = bp::make_moons(40, 0.2, rng);
   const bp::PlotBox box = bp::plot_box(moons.X);
   const bool drawn = bp::publish_decision_boundary(dir_, p, moons, box, 25, "test_boundary");
+  SCOPED_TRACE("publish_decision_boundary(" + params_of(2, 8, 2, 23) + ", 40 two-moons points "
+               "of seed 24, 25 points a side) into " + dir_.string());
   std::string header;
   const arma::mat grid = ReadCsv("ch10_boundary.csv", header);
-  EXPECT_EQ(header, "x1,x2,class");
-  ASSERT_EQ(grid.n_rows, 625u);
-  ASSERT_EQ(grid.n_cols, 3u);
-  EXPECT_TRUE(arma::approx_equal(grid.col(2),
-                                 arma::conv_to<arma::vec>::from(reference_classes(p, grid.cols(0, 1))),
-                                 "absdiff", 0.0));
+  EXPECT_EQ(header, "x1,x2,class") << "ch10_boundary.csv";
+  ASSERT_TRUE(HasShape(grid, 625, 3, "ch10_boundary.csv"));
+  const arma::uvec classes = reference_classes(p, grid.cols(0, 1));
+  EXPECT_TRUE(EntriesNear(grid.col(2), arma::conv_to<arma::vec>::from(classes), 0.0,
+                          "the class column of ch10_boundary.csv"));
   const arma::mat points = ReadCsv("ch10_boundary_points.csv", header);
-  EXPECT_EQ(header, "x1,x2,label");
-  ASSERT_EQ(points.n_rows, 40u);
-  EXPECT_TRUE(arma::approx_equal(points.cols(0, 1), moons.X, "absdiff", 0.0));
+  EXPECT_EQ(header, "x1,x2,label") << "ch10_boundary_points.csv";
+  ASSERT_TRUE(HasShape(points, 40, 3, "ch10_boundary_points.csv"));
+  EXPECT_TRUE(
+      EntriesNear(points.cols(0, 1), moons.X, 0.0, "the points of ch10_boundary_points.csv"));
   ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
-  EXPECT_TRUE(drawn);
-  EXPECT_TRUE(bp::is_png(dir_ / "ch10_boundary.png"));
+  EXPECT_TRUE(drawn) << "publish_decision_boundary said it drew no figure";
+  EXPECT_TRUE(bp::is_png(dir_ / "ch10_boundary.png")) << "ch10_boundary.png";
 }
 // [boundary-test]
 
@@ -493,9 +537,12 @@ TEST(Training_TrainEpoch, ReturnsTheLossAndAccuracyBeforeItsStep) {
   const bp::Params start = random_params(2, 5, 3, 26);
   bp::Params p = start;
   const bp::EpochResult r = bp::train_epoch(p, batch.X, batch.Y, 0.3, 0.1);
+  SCOPED_TRACE("train_epoch(" + params_of(2, 5, 3, 26) + ", 12 points of 3 classes, seed 25, "
+               "rate 0.3, λ = 0.1)");
   const double expected = reference_loss(start, batch.X, batch.Y, 0.1);
   EXPECT_NEAR(r.loss, expected, 1e-12 * expected) << "J = cross-entropy + (λ/2)(‖W1‖² + ‖W2‖²) at the parameters before the step";
-  EXPECT_DOUBLE_EQ(r.accuracy, reference_accuracy(start, batch.X, batch.labels));
+  EXPECT_DOUBLE_EQ(r.accuracy, reference_accuracy(start, batch.X, batch.labels))
+      << "the accuracy at the parameters before the step";
   EXPECT_FALSE(SameNumbers(p, start)) << "train_epoch took no step";
 }
 
@@ -529,6 +576,8 @@ TEST(Training_TrainEpoch, StepsByMinusRateTimesTheGradientOfTheWholeLoss) {
   const double lambda = 0.3;
   bp::Params p = start;
   bp::train_epoch(p, batch.X, batch.Y, rate, lambda);
+  SCOPED_TRACE("train_epoch(" + params_of(2, 4, 3, 28) + ", 9 points of 3 classes, seed 27, "
+               "rate 0.5, λ = 0.3): (θ before − θ after)/rate against the gradient of J");
   const bp::Grads taken = {(start.W1 - p.W1) / rate, (start.b1 - p.b1) / rate,
                            (start.W2 - p.W2) / rate, (start.b2 - p.b2) / rate};
   const bp::Grads expected = numerical_grads(
@@ -543,9 +592,11 @@ TEST(Training_TrainEpoch, LowersTheLossEpochAfterEpochOnAFixedSmallProblem) {
   bp::Params p = random_params(2, 6, 2, 30);
   std::vector<double> losses;
   for (int e = 0; e < 50; ++e) losses.push_back(bp::train_epoch(p, batch.X, batch.Y, 0.1, 0.01).loss);
+  SCOPED_TRACE("50 × train_epoch(" + params_of(2, 6, 2, 30) + ", 12 points of seed 29, rate 0.1, "
+               "λ = 0.01)");
   for (std::size_t e = 1; e < losses.size(); ++e)
     EXPECT_LT(losses[e], losses[e - 1]) << "the loss rose at epoch " << e;
-  EXPECT_LT(losses.back(), 0.9 * losses.front());
+  EXPECT_LT(losses.back(), 0.9 * losses.front()) << "50 epochs took off less than a tenth";
 }
 // [train-epoch-test]
 
@@ -559,6 +610,8 @@ TEST(Training_TwoMoons, ThePostsNetworkClassifiesAtLeast97PercentOfItsTrainingPo
   // about 97% — so 97% on the training points is the network at that limit, and 95% on held-out
   // points says it did not get there by memorising. The accuracies are counted here with the
   // reference forward pass.
+  SCOPED_TRACE("train(the course's initialisation of H = 500, seed 2, on 200 two-moons points of "
+               "noise 0.2, seed 3; 500 epochs, rate 0.5, λ = 0)");
   bp::Rng train_rng(3);
   const bp::Dataset moons = bp::make_moons(200, 0.2, train_rng);
   bp::Rng held_out_rng(4);
@@ -566,16 +619,18 @@ TEST(Training_TwoMoons, ThePostsNetworkClassifiesAtLeast97PercentOfItsTrainingPo
   bp::Params p = initial_params(500, 2);
   const bp::History h = bp::train(p, moons.X, bp::one_hot(moons.labels, 2), {500, 0.5, 0.0});
   ASSERT_FALSE(h.diverged);
-  ASSERT_EQ(h.epochs_run, 500u);
+  ASSERT_EQ(h.epochs_run, 500u) << "epochs run";
   const double train_accuracy = reference_accuracy(p, moons.X, moons.labels);
   const double held_out_accuracy = reference_accuracy(p, held_out.X, held_out.labels);
-  EXPECT_GE(train_accuracy, 0.97);
-  EXPECT_GE(held_out_accuracy, 0.95);
+  EXPECT_GE(train_accuracy, 0.97) << "the accuracy on the 200 training points";
+  EXPECT_GE(held_out_accuracy, 0.95) << "the accuracy on 1000 held-out points of seed 4";
   EXPECT_DOUBLE_EQ(h.accuracy(500), train_accuracy) << "the history's last accuracy is the network's";
-  EXPECT_LT(h.loss(500), 0.25 * h.loss(0));
+  EXPECT_LT(h.loss(500), 0.25 * h.loss(0)) << "the loss after 500 epochs against the first";
 }
 
 TEST(Training_TwoMoons, TheSameSeedGivesTheSameNetworkToTheLastBit) {
+  SCOPED_TRACE("train(the course's initialisation of H = 500, seeds 6, 6 and 7, on 100 two-moons "
+               "points of seed 5; 40 epochs, rate 0.2, λ = 0.01)");
   bp::Rng rng(5);
   const bp::Dataset moons = bp::make_moons(100, 0.2, rng);
   const arma::mat Y = bp::one_hot(moons.labels, 2);
@@ -586,27 +641,30 @@ TEST(Training_TwoMoons, TheSameSeedGivesTheSameNetworkToTheLastBit) {
   const bp::History ha = bp::train(a, moons.X, Y, settings);
   const bp::History hb = bp::train(b, moons.X, Y, settings);
   bp::train(c, moons.X, Y, settings);
-  EXPECT_TRUE(SameNumbers(a, b));
-  EXPECT_TRUE(arma::approx_equal(ha.loss, hb.loss, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(ha.accuracy, hb.accuracy, "absdiff", 0.0));
+  EXPECT_TRUE(SameNumbers(a, b)) << "the two networks of seed 6";
+  EXPECT_TRUE(EntriesNear(ha.loss, hb.loss, 0.0, "the loss history of seed 6, run twice,"));
+  EXPECT_TRUE(
+      EntriesNear(ha.accuracy, hb.accuracy, 0.0, "the accuracy history of seed 6, run twice,"));
   EXPECT_FALSE(SameNumbers(a, c)) << "another seed gave the same network";
 }
 // [two-moons-test]
 
 // [train-test]
 TEST(Training_Train, RecordsEveryEpochAndEndsWithTheTrainedNetwork) {
+  SCOPED_TRACE("train(" + params_of(2, 5, 2, 32) + ", 10 points of seed 31; 7 epochs, rate 0.2, "
+               "λ = 0.05)");
   const Batch batch = small_batch(10, 2, 2, 31);
   bp::Params p = random_params(2, 5, 2, 32);
   std::vector<arma::uword> seen;
   const bp::History h = bp::train(p, batch.X, batch.Y, {7, 0.2, 0.05},
                                   [&](arma::uword e, const bp::EpochResult&) { seen.push_back(e); });
   ASSERT_EQ(h.loss.n_elem, 8u) << "the loss after 0, 1, …, 7 epochs";
-  ASSERT_EQ(h.accuracy.n_elem, 8u);
-  EXPECT_EQ(h.epochs_run, 7u);
+  ASSERT_EQ(h.accuracy.n_elem, 8u) << "the accuracy after 0, 1, …, 7 epochs";
+  EXPECT_EQ(h.epochs_run, 7u) << "epochs run";
   EXPECT_FALSE(h.diverged);
-  EXPECT_EQ(seen, (std::vector<arma::uword>{0, 1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(seen, (std::vector<arma::uword>{0, 1, 2, 3, 4, 5, 6})) << "the epochs reported";
   const double last = reference_loss(p, batch.X, batch.Y, 0.05);
-  EXPECT_NEAR(h.loss(7), last, 1e-12 * last);
+  EXPECT_NEAR(h.loss(7), last, 1e-12 * last) << "the last loss is the trained network's";
 }
 
 TEST(Training_Train, StopsAtTheFirstLossAboveTheRunawayBoundAndSaysSo) {
@@ -741,17 +799,18 @@ TEST_F(Figure_Training, TheLossCurveIsTheHistoryAndAValidPng) {
   bp::Params p = random_params(2, 5, 2, 34);
   const bp::History h = bp::train(p, batch.X, batch.Y, {30, 0.2, 0.0});
   const bool drawn = bp::publish_loss_curve(dir_, h, "test_loss");
+  SCOPED_TRACE("publish_loss_curve of train(" + params_of(2, 5, 2, 34) + ", 10 points of seed 33; "
+               "30 epochs, rate 0.2) into " + dir_.string());
   std::string header;
   const arma::mat table = ReadCsv("ch10_loss.csv", header);
-  EXPECT_EQ(header, "epoch,loss,accuracy");
-  ASSERT_EQ(table.n_rows, 31u);
-  ASSERT_EQ(table.n_cols, 3u);
-  EXPECT_TRUE(arma::approx_equal(table.col(0), arma::regspace<arma::vec>(0, 30), "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(table.col(1), h.loss, "absdiff", 0.0));  // 17 digits read back
-  EXPECT_TRUE(arma::approx_equal(table.col(2), h.accuracy, "absdiff", 0.0));
+  EXPECT_EQ(header, "epoch,loss,accuracy") << "ch10_loss.csv";
+  ASSERT_TRUE(HasShape(table, 31, 3, "ch10_loss.csv"));
+  EXPECT_TRUE(EntriesNear(table.col(0), arma::regspace<arma::vec>(0, 30), 0.0, "the epochs"));
+  EXPECT_TRUE(EntriesNear(table.col(1), h.loss, 0.0, "the losses"));  // 17 digits read back
+  EXPECT_TRUE(EntriesNear(table.col(2), h.accuracy, 0.0, "the accuracies"));
   ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
-  EXPECT_TRUE(drawn);
-  EXPECT_TRUE(bp::is_png(dir_ / "ch10_loss.png"));
+  EXPECT_TRUE(drawn) << "publish_loss_curve said it drew no figure";
+  EXPECT_TRUE(bp::is_png(dir_ / "ch10_loss.png")) << "ch10_loss.png";
 }
 
 TEST_F(Figure_Training, TheRatesFigureNamesTheRunThatDivergedAndStopsItsLine) {
@@ -798,26 +857,27 @@ TEST_F(Figure_Training, TheHiddenSizesFigureHoldsEachNetworksGridAndAccuracy) {
   }
   const bp::PlotBox box = bp::plot_box(moons.X);
   const bool drawn = bp::publish_hidden_sizes(dir_, runs, moons, box, 20, "test_hidden");
+  SCOPED_TRACE("publish_hidden_sizes of H = 1, 3 and 8 (initialisation seed 13, 60 two-moons "
+               "points of seed 12, 20 epochs, rate 0.2), 20 points a side, into " + dir_.string());
   std::string header;
   const arma::mat grid = ReadCsv("ch10_hidden.csv", header);
-  EXPECT_EQ(header, "x1,x2,H=1,H=3,H=8");
-  ASSERT_EQ(grid.n_rows, 400u);
-  ASSERT_EQ(grid.n_cols, 5u);
+  EXPECT_EQ(header, "x1,x2,H=1,H=3,H=8") << "ch10_hidden.csv";
+  ASSERT_TRUE(HasShape(grid, 400, 5, "ch10_hidden.csv"));
   for (std::size_t r = 0; r < runs.size(); ++r)
-    EXPECT_TRUE(arma::approx_equal(
+    EXPECT_TRUE(EntriesNear(
         grid.col(2 + r),
-        arma::conv_to<arma::vec>::from(reference_classes(runs[r].params, grid.cols(0, 1))),
-        "absdiff", 0.0))
-        << "H = " << runs[r].hidden;
+        arma::conv_to<arma::vec>::from(reference_classes(runs[r].params, grid.cols(0, 1))), 0.0,
+        "the classes of H = " + std::to_string(runs[r].hidden)));
   const arma::mat accuracy = ReadCsv("ch10_hidden_accuracy.csv", header);
-  EXPECT_EQ(header, "hidden,train,test");
-  ASSERT_EQ(accuracy.n_rows, 3u);
-  EXPECT_DOUBLE_EQ(accuracy(1, 0), 3.0);
-  EXPECT_DOUBLE_EQ(accuracy(1, 1), reference_accuracy(runs[1].params, moons.X, moons.labels));
-  EXPECT_DOUBLE_EQ(accuracy(1, 2), 0.8);
+  EXPECT_EQ(header, "hidden,train,test") << "ch10_hidden_accuracy.csv";
+  ASSERT_EQ(accuracy.n_rows, 3u) << "ch10_hidden_accuracy.csv: one row per network";
+  EXPECT_DOUBLE_EQ(accuracy(1, 0), 3.0) << "the hidden size of the second row";
+  EXPECT_DOUBLE_EQ(accuracy(1, 1), reference_accuracy(runs[1].params, moons.X, moons.labels))
+      << "the training accuracy of H = 3";
+  EXPECT_DOUBLE_EQ(accuracy(1, 2), 0.8) << "the test accuracy given for H = 3";
   ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
-  EXPECT_TRUE(drawn);
-  EXPECT_TRUE(bp::is_png(dir_ / "ch10_hidden.png"));
+  EXPECT_TRUE(drawn) << "publish_hidden_sizes said it drew no figure";
+  EXPECT_TRUE(bp::is_png(dir_ / "ch10_hidden.png")) << "ch10_hidden.png";
 }
 // [figure-test]
 

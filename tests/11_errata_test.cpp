@@ -44,6 +44,7 @@ namespace {
 using bp::test::AgreesToRounding;
 using bp::test::Example;
 using bp::test::gradient_floor;
+using bp::test::HasShape;
 using bp::test::kTolerance;
 using bp::test::loss_of_A1;
 using bp::test::loss_of_Z1;
@@ -105,10 +106,10 @@ TEST(Errata_Eq5, PrintedIsMinusTheLossAndCorrectedAgrees) {
   // loss. Its value has the opposite sign (relative error exactly 1), its gradient is minus the
   // corrected (7), and a step down that gradient climbs the loss.
   for (const Network& net : two_class_networks()) {
+    SCOPED_TRACE("corrected_eq7(Z2, Y) and the post's (5) on the network " + net.name());
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
-    ASSERT_EQ(dZ2.n_rows, net.samples);
-    ASSERT_EQ(dZ2.n_cols, 2u);
+    ASSERT_TRUE(HasShape(dZ2, net.samples, 2, "dZ2"));
     const double printed = bp::post_eq5_printed(e.cache.Z2, e.Y);
     EXPECT_LT(printed, 0.0) << "a log-likelihood is never positive; " << net.name();
     EXPECT_NEAR(printed, -e.loss, 1e-12) << net.name();
@@ -130,6 +131,8 @@ TEST(Errata_Eq5, SigmoidOfEachLogitIsNotTheSoftmaxLoss) {
   // Read literally, σ(z2) is a sigmoid of each logit: the loss of two independent sigmoid units,
   // which is not the loss of the softmax of (4), even with the minus sign. The corrected (5)
   // applies σ to the difference z2[1] − z2[0], and that is the softmax probability of class 1.
+  SCOPED_TRACE("corrected_eq7(Z2, Y) and the post's (5) read as σ of each logit, on the network " +
+               bp::test::posts_network(8).name());
   const Example e = make_example(bp::test::posts_network(8));
   const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
   const arma::vec s = e.cache.Z2.col(1) - e.cache.Z2.col(0);
@@ -154,6 +157,8 @@ TEST(Errata_Eq6, PrintedDisagreesWithFiniteDifferencesCorrectedAgrees) {
   // In the post, (6) is the step from (5) to (7): ∂ℓ/∂s = (−y/σ + (1−y)/(1−σ)) · σ′(s). With the
   // corrected σ′ = σ(1 − σ) that chain is exactly the exercise's dZ2[:, 1] (the denominators
   // cancel); with the printed ln σ · ln(1 − σ) it is neither (7) nor the central differences.
+  SCOPED_TRACE("corrected_eq6 and the post's (6) chained to dZ2 on the network " +
+               bp::test::posts_network(8).name() + ", then alone on s from −8 to 8");
   const Example e = make_example(bp::test::posts_network(8));
   const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
   const double N = static_cast<double>(e.X.n_rows);
@@ -170,8 +175,7 @@ TEST(Errata_Eq6, PrintedDisagreesWithFiniteDifferencesCorrectedAgrees) {
   const arma::mat s = arma::linspace<arma::vec>(-8.0, 8.0, 33);
   const arma::mat J = numerical_jacobian(reference_sigmoid, s);
   const arma::mat S = reference_sigmoid(s);
-  ASSERT_EQ(J.n_rows, 33u);
-  ASSERT_EQ(J.n_cols, 33u);
+  ASSERT_TRUE(HasShape(J, 33, 33, "the Jacobian of σ by central differences"));
   EXPECT_LE(max_relative_error(arma::diagmat(bp::corrected_eq6(S)), J), kTolerance);
   EXPECT_GT(max_relative_error(arma::diagmat(bp::post_eq6_printed(S)), J), 0.3);
   // At s = 0 the printed form gives (ln 2)² = 0.48, σ′ is 1/4.
@@ -184,15 +188,17 @@ TEST(Errata_Eq6, SoftmaxJacobianIsDiagPMinusPTransposeP) {
   // For the softmax of (4), the corrected (6) is its Jacobian diag(p) − pᵀp. Chained with
   // ∂ℓ/∂p = −y/p it gives p − y, one sample's row of N·dZ2; for two classes it is
   // σ′(s) (1 −1; −1 1).
+  SCOPED_TRACE("corrected_eq6_softmax(p) for each sample of the network " +
+               bp::test::posts_network(3).name());
   const Example e = make_example(bp::test::posts_network(3));
   const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
   const double N = static_cast<double>(e.X.n_rows);
   const auto softmax_of = [](const arma::mat& z) { return bp::test::reference_softmax(z); };
   for (arma::uword n = 0; n < e.X.n_rows; ++n) {
+    SCOPED_TRACE("sample " + std::to_string(n) + ", p = " + bp::test::show(e.cache.P.row(n)));
     const arma::rowvec p = e.cache.P.row(n);
     const arma::mat J = bp::corrected_eq6_softmax(p);
-    ASSERT_EQ(J.n_rows, 2u);
-    ASSERT_EQ(J.n_cols, 2u);
+    ASSERT_TRUE(HasShape(J, 2, 2, "J"));
     EXPECT_LE(max_relative_error(J, numerical_jacobian(softmax_of, e.cache.Z2.row(n))), kTolerance);
     const arma::rowvec y = e.Y.row(n);
     EXPECT_TRUE(AgreesToRounding(arma::mat((-y / p) * J), arma::mat(N * dZ2.row(n))));
@@ -206,10 +212,10 @@ TEST(Errata_Eq7, PrintedHasTheWrongSignCorrectedAgrees) {
   // dZ2 = (P − Y)/N against central differences of the loss in Z2; the post's y − ŷ has the
   // opposite sign in every entry (relative error 1), at N = 1 as on a batch.
   for (const Network& net : two_class_networks()) {
+    SCOPED_TRACE("corrected_eq7(Z2, Y) and the post's (7) on the network " + net.name());
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
-    ASSERT_EQ(dZ2.n_rows, net.samples);
-    ASSERT_EQ(dZ2.n_cols, 2u);
+    ASSERT_TRUE(HasShape(dZ2, net.samples, 2, "dZ2"));
     EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2", errata_clues(e))) << net.name();
     const double N = static_cast<double>(net.samples);
     EXPECT_TRUE(AgreesToRounding(dZ2, (e.cache.P - e.Y) / N)) << net.name();
@@ -259,6 +265,7 @@ TEST(Errata_Eq8, RightTheJacobianHasA1InEachBlock) {
   // ∂z2/∂W2 = a1, read as a Jacobian in the row convention: I_K ⊗ a1, a1 in the block of each
   // column of W2. Checked for each sample against central differences of z2 = a1 W2 + b2 in W2;
   // chained with the corrected (7) and summed over the samples it is the corrected (14).
+  SCOPED_TRACE("the post's (8) as a Jacobian, on the network " + bp::test::posts_network(4).name());
   const Example e = make_example(bp::test::posts_network(4));
   const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
   const arma::uword H = e.params.W2.n_rows;
@@ -269,8 +276,8 @@ TEST(Errata_Eq8, RightTheJacobianHasA1InEachBlock) {
     const auto z2_of_W2 = [&](const arma::mat& W2) { return arma::mat(a1 * W2 + e.params.b2); };
     const arma::mat J = numerical_jacobian(z2_of_W2, e.params.W2);
     const arma::mat printed = bp::post_eq8_printed(a1, K);
-    ASSERT_EQ(printed.n_rows, J.n_rows);
-    ASSERT_EQ(printed.n_cols, J.n_cols);
+    ASSERT_TRUE(
+        HasShape(printed, J.n_rows, J.n_cols, "the printed (8) of sample " + std::to_string(n)));
     EXPECT_LE(max_relative_error(printed, J), kTolerance) << "sample " << n;
     chained += dZ2.row(n) * printed;
   }
@@ -282,14 +289,14 @@ TEST(Errata_Eq8, RightTheJacobianHasA1InEachBlock) {
 TEST(Errata_Eq9, RightTheJacobianIsTheIdentity) {
   // ∂z2/∂b2 = 1, read as the K×K identity; b2 is added to every row, so the chain with the
   // corrected (7) sums dZ2 over the rows: the corrected (15).
+  SCOPED_TRACE("the post's (9) as a Jacobian, on the network " + bp::test::posts_network(4).name());
   const Example e = make_example(bp::test::posts_network(4));
   const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
   const arma::rowvec a1 = e.cache.A1.row(0);
   const auto z2_of_b2 = [&](const arma::mat& b2) { return arma::mat(a1 * e.params.W2 + b2); };
   const arma::mat J = numerical_jacobian(z2_of_b2, e.params.b2);
   const arma::mat printed = bp::post_eq9_printed(2);
-  ASSERT_EQ(printed.n_rows, J.n_rows);
-  ASSERT_EQ(printed.n_cols, J.n_cols);
+  ASSERT_TRUE(HasShape(printed, J.n_rows, J.n_cols, "the printed (9)"));
   EXPECT_LE(max_relative_error(printed, J), kTolerance);
   EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2,
                                         arma::sum(dZ2 * printed, 0), "db2", errata_clues(e)));
@@ -300,14 +307,14 @@ TEST(Errata_Eq14, PrintedHasTheSignOfEq7CorrectedAgrees) {
   // dW2 = A1ᵀ dZ2 against central differences of the loss in W2; the post's a1ᵀ(y − ŷ) inherits
   // the sign of its (7): it is exactly −N dW2, relative error 1.
   for (const Network& net : two_class_networks()) {
+    SCOPED_TRACE("corrected_eq14(A1, dZ2) and the post's (14) on the network " + net.name());
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
     const arma::mat dW2 = bp::corrected_eq14(e.cache.A1, dZ2);
     EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2", errata_clues(e)))
         << net.name();
     const arma::mat printed = bp::post_eq14_printed(e.cache.A1, e.cache.P, e.Y);
-    ASSERT_EQ(printed.n_rows, e.params.W2.n_rows);
-    ASSERT_EQ(printed.n_cols, e.params.W2.n_cols);
+    ASSERT_TRUE(HasShape(printed, e.params.W2.n_rows, e.params.W2.n_cols, "the printed (14)"));
     const double N = static_cast<double>(net.samples);
     EXPECT_TRUE(AgreesToRounding(printed, -N * dW2)) << net.name();
     const arma::mat numerical = numerical_gradient(bp::test::loss_of_W2(e), e.params.W2);
@@ -320,10 +327,11 @@ TEST(Errata_Eq15, PrintedHasTheSignOfEq7CorrectedAgrees) {
   // db2 = Σ_rows dZ2 against central differences of the loss in b2. The post's y − ŷ: at N = 1
   // the opposite sign (relative error 1); on a batch, one row per sample where b2 has one row.
   for (const Network& net : two_class_networks()) {
+    SCOPED_TRACE("corrected_eq15(dZ2) and the post's (15) on the network " + net.name());
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
     const arma::mat db2 = bp::corrected_eq15(dZ2);
-    ASSERT_EQ(db2.n_rows, 1u);
+    ASSERT_TRUE(HasShape(db2, 1, 2, "db2"));
     EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2, db2, "db2", errata_clues(e)))
         << net.name();
     const arma::mat printed = bp::post_eq15_printed(e.cache.P, e.Y);
@@ -346,11 +354,12 @@ TEST(Errata_Eq15, PrintedHasTheSignOfEq7CorrectedAgrees) {
 TEST(Errata_Eq16, PrintedProductIsUndefined) {
   // The post's own case, one sample and H = 500: xᵀ(1 − tanh² z1) is 2×500, and 2×500 times
   // (y − ŷ), 1×2, is not defined. Armadillo says so; the corrected form is W1's shape and agrees.
+  SCOPED_TRACE("corrected_eq16(X, dZ2, W2, A1) and the post's (16) on the network " +
+               bp::test::posts_network(1).name());
   const Example e = make_example(bp::test::posts_network(1));
   const arma::mat dZ2 = reference_dZ2(e);
   const arma::mat dW1 = bp::corrected_eq16(e.X, dZ2, e.params.W2, e.cache.A1);
-  ASSERT_EQ(dW1.n_rows, 2u);
-  ASSERT_EQ(dW1.n_cols, 500u);
+  ASSERT_TRUE(HasShape(dW1, 2, 500, "dW1"));
   EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)));
   const std::string message = logic_error_of(
       [&] { bp::post_eq16_printed(e.X, e.cache.A1, e.cache.P, e.Y, e.params.W2); });
@@ -365,6 +374,8 @@ TEST(Errata_Eq16, FixingTheOrderOrTheProductAloneIsNotEnough) {
   // Both corrections are needed. Matrix products in the right order: (1×H)(1×H), undefined.
   // The element-wise product in the printed order: 1×H ⊙ 1×2, undefined. Both, with the sign of
   // the post's (7) kept: defined, W1's shape, and exactly −dW1 (N = 1): relative error 1.
+  SCOPED_TRACE("the post's (16) half corrected, on the network " +
+               bp::test::posts_network(1).name());
   const Example e = make_example(bp::test::posts_network(1));
   const arma::mat dZ2 = reference_dZ2(e);
   const arma::mat dW1 = bp::corrected_eq16(e.X, dZ2, e.params.W2, e.cache.A1);
@@ -377,13 +388,15 @@ TEST(Errata_Eq16, FixingTheOrderOrTheProductAloneIsNotEnough) {
         const arma::mat order_fixed = x.t() * (y_minus_y_hat * W2t) * tanh_prime;
         (void)order_fixed;
       },
-      std::logic_error);
+      std::logic_error)
+      << "xᵀ ((y − ŷ) W2ᵀ) (1 − a1²): (1×H)(1×H)";
   EXPECT_THROW(
       {
         const arma::mat product_fixed = x.t() * (tanh_prime % y_minus_y_hat) * W2t;
         (void)product_fixed;
       },
-      std::logic_error);
+      std::logic_error)
+      << "xᵀ ((1 − a1²) ⊙ (y − ŷ)) W2ᵀ: 1×H ⊙ 1×2";
   const arma::mat sign_kept = x.t() * ((y_minus_y_hat * W2t) % tanh_prime);
   EXPECT_TRUE(AgreesToRounding(sign_kept, -dW1));
   const arma::mat numerical = numerical_gradient(bp::test::loss_of_W1(e), e.params.W1);
@@ -415,11 +428,12 @@ TEST(Errata_Eq17, PrintedProductIsUndefined) {
   // The corrected (17) is the chain of (16) with ∂z1/∂b1 = 1 in place of ∂z1/∂W1 = x: the
   // exercise with a column of ones for X. The post's last line, (1 − tanh² z1)(y − ŷ) W2ᵀ,
   // multiplies a 1×500 row by a 1×2 row: not defined.
+  SCOPED_TRACE("corrected_eq16(1, dZ2, W2, A1) and the post's (17) on the network " +
+               bp::test::posts_network(1).name());
   const Example e = make_example(bp::test::posts_network(1));
   const arma::mat dZ2 = reference_dZ2(e);
   const arma::mat db1 = bp::corrected_eq16(arma::ones(1, 1), dZ2, e.params.W2, e.cache.A1);
-  ASSERT_EQ(db1.n_rows, 1u);
-  ASSERT_EQ(db1.n_cols, 500u);
+  ASSERT_TRUE(HasShape(db1, 1, 500, "db1"));
   EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)));
   EXPECT_TRUE(AgreesToRounding(bp::corrected_eq17(dZ2, e.params.W2, e.cache.A1), db1));
   const std::string message =
@@ -434,12 +448,13 @@ TEST(Errata_Eq17, FirstLineChainsThroughW1AndGivesItsGradient) {
   // corrected (16), not ∂L/∂b1 (1×H). The bias is the weight of an input that is always 1:
   // append a column of ones to X and b1 as the last row of W1, and the last row of that dW1 is db1.
   for (const Network& net : two_class_networks()) {
+    SCOPED_TRACE("corrected_eq16 and the first line of the post's (17) on the network " +
+                 net.name());
     const Example e = make_example(net);
     const arma::mat dZ2 = reference_dZ2(e);
     const arma::mat dW1 = bp::corrected_eq16(e.X, dZ2, e.params.W2, e.cache.A1);
     const arma::mat first_line = bp::post_eq17_first_line(e.X, dZ2, e.params.W2, e.cache.A1);
-    ASSERT_EQ(first_line.n_rows, e.params.W1.n_rows);
-    ASSERT_EQ(first_line.n_cols, e.params.W1.n_cols);
+    ASSERT_TRUE(HasShape(first_line, e.params.W1.n_rows, e.params.W1.n_cols, "the first line"));
     EXPECT_NE(first_line.n_rows, e.params.b1.n_rows) << "the first line has W1's shape, not b1's";
     EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, first_line,
                                           "the first line of (17)"))
@@ -462,20 +477,20 @@ TEST(Errata_Eq10, PrintedIsNotEvenAJacobianCorrectedAgrees) {
   // local derivative (10) is the Jacobian of z2 = a1 W2 + b2 in a1, W2ᵀ (K×H; W2 in the post's
   // layout): the printed z2, 1×K, has the shape of neither. In the backward pass
   // dA1 = dZ2 W2ᵀ; with z2 for W2 the chain cannot even be multiplied out.
+  SCOPED_TRACE("corrected_eq16(I, dZ2, W2, A1) and the post's (10) on the network " +
+               bp::test::posts_network(4).name());
   const Example e = make_example(bp::test::posts_network(4));
   const arma::uword N = e.X.n_rows;
   const arma::mat dZ2 = reference_dZ2(e);
   const arma::mat dZ1 = bp::corrected_eq16(arma::eye(N, N), dZ2, e.params.W2, e.cache.A1);
-  ASSERT_EQ(dZ1.n_rows, N);
-  ASSERT_EQ(dZ1.n_cols, 500u);
+  ASSERT_TRUE(HasShape(dZ1, N, 500, "dZ1"));
   EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z1(e), e.cache.Z1, dZ1, "dZ1", errata_clues(e)));
 
   const auto z2_of_a1 = [&e](const arma::mat& a1) {
     return arma::mat(a1 * e.params.W2 + e.params.b2);
   };
   const arma::mat J = numerical_jacobian(z2_of_a1, e.cache.A1.row(0));
-  ASSERT_EQ(J.n_rows, 2u);
-  ASSERT_EQ(J.n_cols, 500u);
+  ASSERT_TRUE(HasShape(J, 2, 500, "the Jacobian of z2 in a1 by central differences"));
   const arma::mat printed = bp::post_eq10_printed(e.cache.Z2.row(0));
   EXPECT_TRUE(arma::size(printed) != arma::size(J) && arma::size(printed) != arma::size(J.t()))
       << "the printed (10) is " << bp::shape_of(printed);
@@ -488,7 +503,8 @@ TEST(Errata_Eq10, PrintedIsNotEvenAJacobianCorrectedAgrees) {
         const arma::mat with_z2 = (dZ2 * e.cache.Z2.t()) % tanh_prime;  // N×N ⊙ N×H
         (void)with_z2;
       },
-      std::logic_error);
+      std::logic_error)
+      << "(dZ2 z2ᵀ) ⊙ (1 − A1²): N×N ⊙ N×H";
 }
 // [eq10-test]
 
@@ -496,6 +512,8 @@ TEST(Errata_Eq11, RightTheTanhJacobianIsDiagonal) {
   // ∂tanh(z1)/∂z1 = 1 − tanh²(z1), read as the Jacobian of tanh entry by entry: diag(1 − a1²).
   // It is the element-wise factor in dZ1 = corrected_eq16 at X = I; 1 − tanh, a classic slip, is
   // not it.
+  SCOPED_TRACE("corrected_eq16(I, dZ2, W2, A1) and the post's (11) on the network " +
+               bp::test::posts_network(4).name());
   const Example e = make_example(bp::test::posts_network(4));
   const arma::uword N = e.X.n_rows;
   const arma::mat dZ2 = reference_dZ2(e);
@@ -505,8 +523,7 @@ TEST(Errata_Eq11, RightTheTanhJacobianIsDiagonal) {
   const arma::rowvec a1 = e.cache.A1.row(0);
   const arma::mat J = numerical_jacobian(tanh_of, e.cache.Z1.row(0));
   const arma::mat printed = bp::post_eq11_printed(a1);
-  ASSERT_EQ(printed.n_rows, J.n_rows);
-  ASSERT_EQ(printed.n_cols, J.n_cols);
+  ASSERT_TRUE(HasShape(printed, J.n_rows, J.n_cols, "the printed (11)"));
   EXPECT_LE(max_relative_error(printed, J), kTolerance);
   EXPECT_GT(max_relative_error(arma::mat(arma::diagmat(1.0 - a1)), J), 0.01);
   EXPECT_TRUE(AgreesToRounding(dZ1.row(0), (dZ2.row(0) * e.params.W2.t()) * printed));
@@ -515,6 +532,8 @@ TEST(Errata_Eq11, RightTheTanhJacobianIsDiagonal) {
 TEST(Errata_Eq12, RightTheJacobianHasXInEachBlock) {
   // ∂z1/∂W1 = x, read as the Jacobian I_H ⊗ x. In the corrected (16) it is the Xᵀ on the left:
   // dW1 = Xᵀ dZ1, with dZ1 the exercise at X = I.
+  SCOPED_TRACE("corrected_eq16 and the post's (12) on the network " +
+               bp::test::posts_network(4).name());
   const Example e = make_example(bp::test::posts_network(4));
   const arma::uword N = e.X.n_rows;
   const arma::uword H = e.params.W1.n_cols;
@@ -527,8 +546,7 @@ TEST(Errata_Eq12, RightTheJacobianHasXInEachBlock) {
   const auto z1_of_W1 = [&](const arma::mat& W1) { return arma::mat(x * W1 + e.params.b1); };
   const arma::mat J = numerical_jacobian(z1_of_W1, e.params.W1);
   const arma::mat printed = bp::post_eq12_printed(x, H);
-  ASSERT_EQ(printed.n_rows, J.n_rows);
-  ASSERT_EQ(printed.n_cols, J.n_cols);
+  ASSERT_TRUE(HasShape(printed, J.n_rows, J.n_cols, "the printed (12)"));
   EXPECT_LE(max_relative_error(printed, J), kTolerance);
   // One sample's chain dz1 J, reshaped to W1's shape, is xᵀ dz1.
   EXPECT_TRUE(AgreesToRounding(arma::reshape(arma::mat(dZ1.row(0) * printed), 2, H),
@@ -538,6 +556,8 @@ TEST(Errata_Eq12, RightTheJacobianHasXInEachBlock) {
 TEST(Errata_Eq13, RightTheJacobianIsTheIdentity) {
   // ∂z1/∂b1 = 1, read as the H×H identity. b1 is added to every row, so its gradient sums dZ1
   // over the rows: the exercise with a column of ones for X.
+  SCOPED_TRACE("corrected_eq16(1, dZ2, W2, A1) and the post's (13) on the network " +
+               bp::test::posts_network(4).name());
   const Example e = make_example(bp::test::posts_network(4));
   const arma::uword N = e.X.n_rows;
   const arma::uword H = e.params.W1.n_cols;
@@ -549,8 +569,7 @@ TEST(Errata_Eq13, RightTheJacobianIsTheIdentity) {
   const auto z1_of_b1 = [&](const arma::mat& b1) { return arma::mat(x * e.params.W1 + b1); };
   const arma::mat J = numerical_jacobian(z1_of_b1, e.params.b1);
   const arma::mat printed = bp::post_eq13_printed(H);
-  ASSERT_EQ(printed.n_rows, J.n_rows);
-  ASSERT_EQ(printed.n_cols, J.n_cols);
+  ASSERT_TRUE(HasShape(printed, J.n_rows, J.n_cols, "the printed (13)"));
   EXPECT_LE(max_relative_error(printed, J), kTolerance);
   const arma::mat dZ1 = bp::corrected_eq16(arma::eye(N, N), dZ2, e.params.W2, e.cache.A1);
   EXPECT_TRUE(AgreesToRounding(db1, arma::sum(dZ1, 0)));

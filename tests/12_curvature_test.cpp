@@ -338,9 +338,9 @@ TEST(Curvature_PowerIteration, FindsTheLargestEigenvalueAndItsEigenvector) {
   // the gap (1e-18), so λ is right to rounding; v = ±q1 to 1e-9.
   const Quadratic q = make_quadratic({10.0, 6.0, 3.0, 1.0, 0.5, -2.0}, 42);
   const bp::PowerIteration result = bp::power_iteration(q.multiply(), 6, 43, 1000, 1e-10);
-  SCOPED_TRACE("power_iteration(v ↦ A v, n = 6, seed 43, at most 1000 products, tolerance 1e-10), " +
-               described(q) + ", gave λ = " + std::to_string(result.eigenvalue) + " after " +
-               std::to_string(result.iterations) + " products");
+  SCOPED_TRACE("power_iteration(v ↦ A v, n = 6, seed 43, at most 1000 products, tolerance "
+               "1e-10), " + described(q) + ", gave λ = " + std::to_string(result.eigenvalue) +
+               " after " + std::to_string(result.iterations) + " products");
   ASSERT_TRUE(HasShape(result.eigenvector, 6, 1, "v"));
   EXPECT_TRUE(result.converged);
   EXPECT_NEAR(result.eigenvalue, 10.0, 1e-10);
@@ -375,8 +375,8 @@ TEST(Curvature_PowerIteration, FindsTheLargestMagnitudeEvenWhenNegative) {
   // 3. Away from a minimum a Hessian can look like this, and then it is not λmax.
   const Quadratic q = make_quadratic({3.0, 1.0, 0.5, -5.0}, 44);
   const bp::PowerIteration result = bp::power_iteration(q.multiply(), 4, 45, 1000, 1e-10);
-  SCOPED_TRACE("power_iteration(v ↦ A v, n = 4, seed 45, at most 1000 products, tolerance 1e-10), " +
-               described(q));
+  SCOPED_TRACE("power_iteration(v ↦ A v, n = 4, seed 45, at most 1000 products, tolerance "
+               "1e-10), " + described(q));
   ASSERT_TRUE(HasShape(result.eigenvector, 4, 1, "v"));
   EXPECT_NEAR(result.eigenvalue, -5.0, 1e-9) << "the eigenvalue of largest magnitude";
 }
@@ -392,8 +392,8 @@ TEST(Curvature_PowerIteration, StopsAtTheFirstProductWithinTheToleranceWhateverT
   const Quadratic q = make_quadratic({-8.0, 6.0, 3.0, 1.0, 0.5}, 50);
   const double tolerance = 1e-8;
   const bp::PowerIteration first = bp::power_iteration(q.multiply(), 5, 51, 1000, tolerance);
-  SCOPED_TRACE("power_iteration(v ↦ A v, n = 5, seed 51, at most 1000 products, tolerance 1e-8), " +
-               described(q) + ", stopped after k = " + std::to_string(first.iterations) +
+  SCOPED_TRACE("power_iteration(v ↦ A v, n = 5, seed 51, at most 1000 products, tolerance "
+               "1e-8), " + described(q) + ", stopped after k = " + std::to_string(first.iterations) +
                " products");
   ASSERT_TRUE(HasShape(first.eigenvector, 5, 1, "v"));
   const auto residual = [&q](const bp::PowerIteration& r) {
@@ -484,8 +484,8 @@ TEST(Curvature_PowerIteration, TwoOverLambdaMaxSeparatesConvergenceFromDivergenc
   const arma::vec eigenvalues = {4.0, 2.0, 1.0, 0.5, 0.1};
   const Quadratic q = make_quadratic(eigenvalues, 47);
   const bp::PowerIteration top = bp::power_iteration(q.multiply(), 5, 48, 1000, 1e-10);
-  SCOPED_TRACE("power_iteration(v ↦ A v, n = 5, seed 48, at most 1000 products, tolerance 1e-10), " +
-               described(q) + ", gave λmax = " + std::to_string(top.eigenvalue));
+  SCOPED_TRACE("power_iteration(v ↦ A v, n = 5, seed 48, at most 1000 products, tolerance "
+               "1e-10), " + described(q) + ", gave λmax = " + std::to_string(top.eigenvalue));
   ASSERT_NEAR(top.eigenvalue, 4.0, 1e-8) << "λmax";
   const arma::vec minimum = -arma::solve(q.A, q.b);  // ∇L = Aθ + b = 0
   const double least = q.loss()(minimum);

@@ -505,7 +505,8 @@ TEST(Autodiff_Backward, NodesThatDoNotReachTheLossGetZero) {
   const bp::Var s = bp::sum_all(tape, x);
   const bp::Var later = bp::scale(tape, s, 2.0);
   tape.backward(s);
-  SCOPED_TRACE("backward(s), s = Σ x, x 2×3; a leaf `unused` 4×1, and later = 2 s recorded after s");
+  SCOPED_TRACE("backward(s), s = Σ x, x 2×3; a leaf `unused` 4×1, and later = 2 s recorded "
+               "after s");
   EXPECT_TRUE(EntriesNear(tape.grad(x), arma::ones(2, 3), 0.0, "∂s/∂x"));
   EXPECT_TRUE(EntriesNear(tape.grad(unused), arma::zeros(4, 1), 0.0, "the gradient of `unused`"));
   EXPECT_EQ(tape.grad(later)(0, 0), 0.0) << "the gradient of `later`";
