@@ -25,18 +25,8 @@ namespace {
 using bp::test::EntriesNear;
 using bp::test::EntriesNearRelative;
 using bp::test::HasShape;
+using bp::test::HasTheShapesOf;
 using bp::test::show;
-
-// Whether p has the shapes of a D→H→K network: W1 D×H, b1 1×H, W2 H×K, b2 1×K; the message
-// names the first block that has not.
-testing::AssertionResult HasTheShapesOf(const bp::Params& p, arma::uword D, arma::uword H,
-                                        arma::uword K) {
-  testing::AssertionResult r = HasShape(p.W1, D, H, "W1");
-  if (r) r = HasShape(p.b1, 1, H, "b1");
-  if (r) r = HasShape(p.W2, H, K, "W2");
-  if (r) r = HasShape(p.b2, 1, K, "b2");
-  return r;
-}
 
 // "init_params(hidden = 500, seed 1, inputs 2, classes 2)", for SCOPED_TRACE.
 std::string init_call(arma::uword H, std::uint64_t seed, arma::uword D = 2, arma::uword K = 2) {

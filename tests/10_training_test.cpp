@@ -48,6 +48,7 @@ namespace {
 using bp::test::EntriesNear;
 using bp::test::EntriesNearRelative;
 using bp::test::HasShape;
+using bp::test::HasTheShapesOf;
 using bp::test::kTolerance;
 using bp::test::max_relative_error;
 using bp::test::numerical_gradient;
@@ -193,16 +194,6 @@ testing::AssertionResult SameNumbers(const bp::Params& a, const bp::Params& b) {
   if (r) r = EntriesNear(a.b1, b.b1, 0.0, "b1");
   if (r) r = EntriesNear(a.W2, b.W2, 0.0, "W2");
   if (r) r = EntriesNear(a.b2, b.b2, 0.0, "b2");
-  return r;
-}
-
-// Whether p has the shapes of a D→H→K network: W1 D×H, b1 1×H, W2 H×K, b2 1×K.
-testing::AssertionResult HasTheShapesOf(const bp::Params& p, arma::uword D, arma::uword H,
-                                        arma::uword K) {
-  testing::AssertionResult r = HasShape(p.W1, D, H, "W1");
-  if (r) r = HasShape(p.b1, 1, H, "b1");
-  if (r) r = HasShape(p.W2, H, K, "W2");
-  if (r) r = HasShape(p.b2, 1, K, "b2");
   return r;
 }
 

@@ -274,6 +274,15 @@ std::function<double(const arma::mat&)> loss_of_Z1(const Example& example) {
   };
 }
 
+testing::AssertionResult HasTheShapesOf(const Params& params, arma::uword D, arma::uword H,
+                                        arma::uword K) {
+  testing::AssertionResult r = HasShape(params.W1, D, H, "W1");
+  if (r) r = HasShape(params.b1, 1, H, "b1");
+  if (r) r = HasShape(params.W2, H, K, "W2");
+  if (r) r = HasShape(params.b2, 1, K, "b2");
+  return r;
+}
+
 testing::AssertionResult HasTheShapesOfTheParameters(const Grads& grads, const Params& params) {
   const auto same = [](const arma::mat& a, const arma::mat& b) {
     return a.n_rows == b.n_rows && a.n_cols == b.n_cols;

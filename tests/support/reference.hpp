@@ -152,6 +152,11 @@ std::function<double(const arma::mat&)> loss_of_Z2(const Example& example);
 std::function<double(const arma::mat&)> loss_of_A1(const Example& example);  ///< of A1 (N×H)
 std::function<double(const arma::mat&)> loss_of_Z1(const Example& example);  ///< of Z1 (N×H)
 
+/// Whether `params` has the shapes of a D→H→K network, W1 D×H, b1 1×H, W2 H×K, b2 1×K; the
+/// message names the first block that has not ("W1 is 500×2, expected 2×500").
+testing::AssertionResult HasTheShapesOf(const Params& params, arma::uword D, arma::uword H,
+                                        arma::uword K);
+
 /// Whether each gradient of `grads` has its parameter's shape; the message names the first
 /// that does not.
 testing::AssertionResult HasTheShapesOfTheParameters(const Grads& grads, const Params& params);
