@@ -5,11 +5,17 @@
 // must get none. The generic patterns (a constant factor, a transpose, a bias not summed, some
 // rows or columns, zero, tanh's derivative wrong where it saturates) are each shown on a result
 // made wrong in that one way. No learner code is called.
+//
+// Suite SupportAssertions: the assertions every exercise test reports through
+// (tests/support/assertions.hpp) catch what they claim to and name the case.
 #include <gtest/gtest.h>
 
 #include <armadillo>
+#include <cmath>
+#include <limits>
 #include <string>
 
+#include "support/assertions.hpp"
 #include "support/doctor.hpp"
 #include "support/gradcheck.hpp"
 #include "support/planted_bugs.hpp"
@@ -258,6 +264,66 @@ TEST(Doctor_Patterns, TanhWrongWhereItSaturatesWithoutSuspects) {
                         clues, Mistake::SaturatedTanh));
   EXPECT_TRUE(Diagnosed(arma::mat(dA1 % (1.0 - arma::square(e.cache.Z1))), trusted, clues,
                         Mistake::SaturatedTanh));
+}
+
+// A 1×1 matrix (arma::mat{{x}} is ambiguous with the copy constructor).
+arma::mat one(double x) { return arma::mat(1, 1, arma::fill::value(x)); }
+
+// Whether `text` holds `part`, with both in the message.
+testing::AssertionResult Says(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "'" << text << "' does not say '" << part << "'";
+}
+
+TEST(SupportAssertions, EntriesNearNamesTheWorstEntryWithBothValues) {
+  const arma::mat expected = {{1.0, 2.0}, {3.5, 4.0}};
+  EXPECT_TRUE(bp::test::EntriesNear(expected + 1e-13, expected, 1e-12, "Z1"));
+  const arma::mat got = {{1.0, 2.1}, {3.0, 4.0}};
+  const testing::AssertionResult r = bp::test::EntriesNear(got, expected, 1e-12, "Z1");
+  ASSERT_FALSE(r) << "an entry 0.5 off passed a tolerance of 1e-12";
+  EXPECT_TRUE(Says(r.message(), "Z1 (1, 0): expected 3.5, got 3"));
+  EXPECT_TRUE(Says(r.message(), "2 of 4 entries off"));
+  EXPECT_TRUE(Says(r.message(), "got [1 2.1; 3 4], expected [1 2; 3.5 4]"));
+  EXPECT_TRUE(Says(bp::test::EntriesNear(got, arma::mat(got.t()), 0.0, "dW").message(),
+                   "dW (1, 0): expected 2.1, got 3"))
+      << "a square transpose has the right shape: its values say it";
+  EXPECT_TRUE(Says(bp::test::EntriesNear(arma::mat(3, 2), arma::mat(2, 3), 0.0, "dW").message(),
+                   "dW is 3×2, expected 2×3"));
+}
+
+TEST(SupportAssertions, ANaNNeverAgreesEqualInfinitiesDo) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const arma::mat expected = {{1.0, inf}};
+  EXPECT_TRUE(bp::test::EntriesNear(expected, expected, 0.0, "P"));
+  const testing::AssertionResult r =
+      bp::test::EntriesNear(arma::mat{{std::nan(""), inf}}, expected, 1.0, "P");
+  ASSERT_FALSE(r) << "a NaN passed";
+  EXPECT_TRUE(Says(r.message(), "P (0, 0): expected 1, got nan"));
+  EXPECT_FALSE(bp::test::EntriesNearRelative(one(std::nan("")), one(1.0), 1.0, ""));
+}
+
+TEST(SupportAssertions, RelativeAgreementIsScaleFree) {
+  // 1000 against 1000.5: off by 0.5, but only 5e-4 of either.
+  EXPECT_TRUE(bp::test::EntriesNearRelative(one(1000.5), one(1000.0), 1e-3, "x"));
+  EXPECT_FALSE(bp::test::EntriesNear(one(1000.5), one(1000.0), 1e-3, "x"));
+  EXPECT_TRUE(bp::test::EntriesNearRelative(arma::zeros(2, 2), arma::zeros(2, 2), 0.0, "x"));
+  EXPECT_FALSE(bp::test::EntriesNearRelative(one(1e-20), one(0.0), 0.5, "x"))
+      << "any number against zero differs by 1, relatively";
+}
+
+TEST(SupportAssertions, ShowWritesOneLineAndHasShapeNamesBothShapes) {
+  EXPECT_EQ(bp::test::show(arma::mat{{1.0, -0.5}, {2.25, 3.0}}), "[1 -0.5; 2.25 3]");
+  EXPECT_EQ(bp::test::show(arma::mat(0, 2)), "0×2 (empty)");
+  arma::mat big(4, 5, arma::fill::value(0.5));
+  big(0, 0) = -2.0;
+  big(1, 1) = std::nan("");
+  EXPECT_EQ(bp::test::show(big), "4×5, entries from -2 to 0.5, 1 NaN");
+  EXPECT_EQ(bp::test::show_call("f", {{"P", one(0.5)}, {"Y", one(1.0)}}),
+            "f(P = [0.5], Y = [1])");
+  EXPECT_TRUE(bp::test::HasShape(arma::mat(3, 2), 3, 2, "X"));
+  const testing::AssertionResult r = bp::test::HasShape(arma::mat(3, 2), 5, 2, "X");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(std::string(r.message()), "X is 3×2, expected 5×2");
 }
 
 }  // namespace
