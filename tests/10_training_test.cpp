@@ -541,6 +541,8 @@ TEST(Training_TrainEpoch, ReportsTheLossFromTheLogitsWhereAProbabilityUnderflows
   // W2 and b2 scaled until the logits reach about ±1000: the rows on the wrong side give their
   // true class a probability e^(−hundreds), 0 in double, so −ln P is +∞ and cross_entropy(P, Y)
   // with it. The loss itself is finite: from the logits (exercise 4.2), it is the mean gap.
+  SCOPED_TRACE("train_epoch(" + params_of(2, 8, 2, 42) + " with W2, b2 scaled to logits of "
+               "±1000; 40 points of seed 41; rate 0.1, λ = 0.01)");
   const Batch batch = small_batch(40, 2, 2, 41);
   bp::Params start = random_params(2, 8, 2, 42);
   const double largest = arma::abs(reference_logits(start, batch.X)).max();
@@ -551,7 +553,7 @@ TEST(Training_TrainEpoch, ReportsTheLossFromTheLogitsWhereAProbabilityUnderflows
   bp::Params p = start;
   const bp::EpochResult r = bp::train_epoch(p, batch.X, batch.Y, 0.1, 0.01);
   const double expected = reference_loss(start, batch.X, batch.Y, 0.01);
-  ASSERT_TRUE(std::isfinite(expected));
+  ASSERT_TRUE(std::isfinite(expected)) << "the reference loss from the logits, " << expected;
   EXPECT_NEAR(r.loss, expected, 1e-12 * expected)
       << "logits up to ±1000 (40×2, 8 hidden units): the loss must come from the logits, "
          "cross_entropy_from_logits(Z2, Y) (4.2), not from P (4.1), whose ln 0 is −∞";
@@ -662,26 +664,32 @@ TEST(Training_Train, StopsAtTheFirstLossAboveTheRunawayBoundAndSaysSo) {
   // Rate 30 on two moons: the first steps throw the logits so far that the mean loss passes
   // 100 ln 2 ≈ 69.3 (a geometric mean probability of the true classes below 2^−100). The loss is
   // reported from the logits, so it is finite there: the bound, not an overflow, stops the run.
+  SCOPED_TRACE("train(initial parameters H=50 of seed 9, 100 moons of seed 8; 100 epochs, "
+               "rate 30, λ = 0)");
   bp::Rng rng(8);
   const bp::Dataset moons = bp::make_moons(100, 0.2, rng);
   bp::Params p = initial_params(50, 9);
   const bp::History h = bp::train(p, moons.X, bp::one_hot(moons.labels, 2), {100, 30.0, 0.0});
   const double bound = 100.0 * std::log(2.0);
-  EXPECT_NEAR(bp::runaway_loss(2), bound, 1e-13);
-  EXPECT_NEAR(bp::runaway_loss(3), 100.0 * std::log(3.0), 1e-13);
-  ASSERT_TRUE(h.diverged);
-  EXPECT_FALSE(h.step_not_finite);
-  ASSERT_GE(h.epochs_run, 1u);
-  ASSERT_LT(h.epochs_run, 100u);
-  ASSERT_EQ(h.loss.n_elem, h.epochs_run + 1);
-  EXPECT_TRUE(std::isfinite(h.loss(h.epochs_run))) << "the loss from the logits stays finite";
-  EXPECT_GT(h.loss(h.epochs_run), bound);
+  EXPECT_NEAR(bp::runaway_loss(2), bound, 1e-13) << "runaway_loss(2) is 100 ln 2";
+  EXPECT_NEAR(bp::runaway_loss(3), 100.0 * std::log(3.0), 1e-13) << "runaway_loss(3) is 100 ln 3";
+  ASSERT_TRUE(h.diverged) << bp::describe_run(h);
+  EXPECT_FALSE(h.step_not_finite) << bp::describe_run(h);
+  ASSERT_GE(h.epochs_run, 1u) << "epochs run";
+  ASSERT_LT(h.epochs_run, 100u) << "epochs run";
+  ASSERT_EQ(h.loss.n_elem, h.epochs_run + 1) << "losses recorded after " << h.epochs_run
+                                             << " epochs";
+  EXPECT_TRUE(std::isfinite(h.loss(h.epochs_run)))
+      << "the loss from the logits stays finite; it is " << h.loss(h.epochs_run);
+  EXPECT_GT(h.loss(h.epochs_run), bound) << "the last loss, after " << h.epochs_run << " epochs";
   EXPECT_LE(h.loss.head(h.epochs_run).max(), bound) << "it should stop at the first one above";
-  EXPECT_TRUE(p.W1.is_finite() && p.W2.is_finite() && p.b1.is_finite() && p.b2.is_finite());
+  EXPECT_TRUE(p.W1.is_finite() && p.W2.is_finite() && p.b1.is_finite() && p.b2.is_finite())
+      << "the network kept is the one before the step from the loss above the bound";
   // The parameters are those after epochs_run steps, where the loss passed the bound: the step
   // taken from there is undone. Their loss, computed independently, is the last one reported.
   EXPECT_NEAR(reference_loss(p, moons.X, bp::one_hot(moons.labels, 2), 0.0), h.loss(h.epochs_run),
-              1e-12 * h.loss(h.epochs_run));
+              1e-12 * h.loss(h.epochs_run))
+      << "the loss of the network kept is the last loss recorded";
   const std::string words = bp::describe_run(h);
   EXPECT_NE(words.find("diverged at epoch " + std::to_string(h.epochs_run) + ": the loss reached "),
             std::string::npos) << words;
@@ -694,6 +702,9 @@ TEST(Training_Train, OnePointConfidentlyWrongIsNotADivergence) {
   // widest gap (2000), whose label is the other class. That row alone makes cross_entropy(P, Y) +∞,
   // yet the mean loss is its gap over N: well below the bound. Training goes on (rate 0: every
   // epoch measures the same network) and reports that finite loss each epoch.
+  SCOPED_TRACE("train(" + params_of(2, 8, 2, 44) + " with W2, b2 scaled to a widest gap of "
+               "2000; 100 points of seed 43, all labelled as predicted but the widest; 3 epochs, "
+               "rate 0)");
   const Batch batch = small_batch(100, 2, 2, 43);
   bp::Params p = random_params(2, 8, 2, 44);
   arma::mat Z2 = reference_logits(p, batch.X);
@@ -706,13 +717,14 @@ TEST(Training_Train, OnePointConfidentlyWrongIsNotADivergence) {
   labels(widest) = 1 - labels(widest);
   const arma::mat Y = bp::one_hot(labels, 2);
   const double loss = reference_loss(p, batch.X, Y, 0.0);
-  ASSERT_FALSE(std::isfinite(naive_cross_entropy(p, batch.X, labels)));
-  ASSERT_GT(loss, 1.0);
-  ASSERT_LT(loss, bp::runaway_loss(2));
+  ASSERT_FALSE(std::isfinite(naive_cross_entropy(p, batch.X, labels)))
+      << "the wrong row's true class must underflow for this test to mean anything";
+  ASSERT_GT(loss, 1.0) << "the reference loss";
+  ASSERT_LT(loss, bp::runaway_loss(2)) << "the reference loss";
   const bp::History h = bp::train(p, batch.X, Y, {3, 0.0, 0.0});
   EXPECT_FALSE(h.diverged) << bp::describe_run(h);
-  EXPECT_EQ(h.epochs_run, 3u);
-  ASSERT_EQ(h.loss.n_elem, 4u);
+  EXPECT_EQ(h.epochs_run, 3u) << "epochs run";
+  ASSERT_EQ(h.loss.n_elem, 4u) << "the loss after 0, 1, 2, 3 epochs";
   for (arma::uword e = 0; e < 4; ++e) EXPECT_NEAR(h.loss(e), loss, 1e-12 * loss) << "epoch " << e;
 }
 
@@ -720,21 +732,22 @@ TEST(Training_Train, StopsAtAStepThatMakesAParameterNotFiniteAndKeepsTheNetworkB
   // An infinite rate: the loss of the untrained network is finite, but its step sends every
   // parameter with a non-zero gradient to ±∞ (and 0·∞ gives NaN). The loss alone would notice
   // only one epoch later, on a network that is already lost.
+  SCOPED_TRACE("train(" + params_of(2, 5, 2, 36) + ", 10 points of seed 35; 20 epochs, rate ∞)");
   const Batch batch = small_batch(10, 2, 2, 35);
   const bp::Params start = random_params(2, 5, 2, 36);
   bp::Params p = start;
   const double inf = std::numeric_limits<double>::infinity();
   const bp::History h = bp::train(p, batch.X, batch.Y, {20, inf, 0.0});
-  ASSERT_TRUE(h.diverged);
-  EXPECT_TRUE(h.step_not_finite);
-  EXPECT_EQ(h.epochs_run, 0u);
-  ASSERT_EQ(h.loss.n_elem, 1u);
-  EXPECT_TRUE(std::isfinite(h.loss(0)));
+  ASSERT_TRUE(h.diverged) << bp::describe_run(h);
+  EXPECT_TRUE(h.step_not_finite) << bp::describe_run(h);
+  EXPECT_EQ(h.epochs_run, 0u) << "epochs run";
+  ASSERT_EQ(h.loss.n_elem, 1u) << "losses recorded";
+  EXPECT_TRUE(std::isfinite(h.loss(0))) << "the loss before the step: " << h.loss(0);
   // The step is undone: the network is the one the loss was measured on, bit for bit.
-  EXPECT_TRUE(arma::approx_equal(p.W1, start.W1, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(p.b1, start.b1, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(p.W2, start.W2, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(p.b2, start.b2, "absdiff", 0.0));
+  EXPECT_TRUE(EntriesNear(p.W1, start.W1, 0.0, "W1 after the undone step"));
+  EXPECT_TRUE(EntriesNear(p.b1, start.b1, 0.0, "b1 after the undone step"));
+  EXPECT_TRUE(EntriesNear(p.W2, start.W2, 0.0, "W2 after the undone step"));
+  EXPECT_TRUE(EntriesNear(p.b2, start.b2, 0.0, "b2 after the undone step"));
   const std::string words = bp::describe_run(h);
   EXPECT_NE(words.find("diverged at epoch 0: its step made a parameter NaN or infinite"),
             std::string::npos) << words;
@@ -749,8 +762,10 @@ TEST(Training_Train, UndoesANonFiniteStepAtALaterEpochToTheNetworkBeforeIt) {
   const Batch batch = small_batch(10, 2, 2, 37);
   const bp::Params start = random_params(2, 5, 2, 38);
   bp::Params after_three = start;
+  SCOPED_TRACE("train_loop(" + params_of(2, 5, 2, 38) + ", 10 points of seed 37; 10 epochs of "
+               "train_epoch, rate 0.2, λ = 0.01, the fourth made to fail)");
   for (int e = 0; e < 3; ++e) bp::train_epoch(after_three, batch.X, batch.Y, 0.2, 0.01);
-  ASSERT_FALSE(SameNumbers(after_three, start));
+  ASSERT_FALSE(SameNumbers(after_three, start)) << "three epochs of train_epoch changed nothing";
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   for (const bool loss_is_nan : {true, false}) {
@@ -772,11 +787,11 @@ TEST(Training_Train, UndoesANonFiniteStepAtALaterEpochToTheNetworkBeforeIt) {
     };
     const bp::History h = bp::train_loop(p, 10, step, measure);
     EXPECT_EQ(calls, 4u) << "no step after the bad one";
-    EXPECT_TRUE(h.diverged);
-    EXPECT_EQ(h.step_not_finite, !loss_is_nan);
-    EXPECT_EQ(h.epochs_run, 3u);
-    ASSERT_EQ(h.loss.n_elem, 4u);
-    EXPECT_EQ(std::isnan(h.loss(3)), loss_is_nan);
+    EXPECT_TRUE(h.diverged) << bp::describe_run(h);
+    EXPECT_EQ(h.step_not_finite, !loss_is_nan) << bp::describe_run(h);
+    EXPECT_EQ(h.epochs_run, 3u) << "epochs run";
+    ASSERT_EQ(h.loss.n_elem, 4u) << "the loss after 0, 1, 2, 3 epochs";
+    EXPECT_EQ(std::isnan(h.loss(3)), loss_is_nan) << "the last loss recorded: " << h.loss(3);
     EXPECT_TRUE(SameNumbers(p, after_three)) << "the network after three epochs";
   }
 }
@@ -813,24 +828,26 @@ TEST_F(Figure_Training, TheRatesFigureNamesTheRunThatDivergedAndStopsItsLine) {
     bp::Params p = initial_params(20, 11);
     runs.push_back({rate, bp::train(p, moons.X, Y, {25, rate, 0.0})});
   }
-  ASSERT_FALSE(runs[0].history.diverged);
-  ASSERT_TRUE(runs[1].history.diverged);
+  SCOPED_TRACE("publish_rates of train(initial parameters H=20 of seed 11, 60 moons of seed 10; "
+               "25 epochs, rates 0.2 and 100) into " + dir_.string());
+  ASSERT_FALSE(runs[0].history.diverged) << bp::describe_run(runs[0].history);
+  ASSERT_TRUE(runs[1].history.diverged) << bp::describe_run(runs[1].history);
   const bool drawn = bp::publish_rates(dir_, runs, "test_rates");
   std::string header;
   const arma::mat table = ReadCsv("ch10_rates.csv", header);
   const arma::uword stop = runs[1].history.epochs_run;
-  EXPECT_EQ(header, "epoch,lr 0.2,lr 100: diverged at epoch " + std::to_string(stop));
-  ASSERT_EQ(table.n_rows, 26u);
-  ASSERT_EQ(table.n_cols, 3u);
-  EXPECT_TRUE(arma::approx_equal(table.col(1), runs[0].history.loss, "absdiff", 0.0));
+  EXPECT_EQ(header, "epoch,lr 0.2,lr 100: diverged at epoch " + std::to_string(stop))
+      << "ch10_rates.csv";
+  ASSERT_TRUE(HasShape(table, 26, 3, "ch10_rates.csv"));
+  EXPECT_TRUE(EntriesNear(table.col(1), runs[0].history.loss, 0.0, "the losses at rate 0.2"));
   // Every loss of the run that diverged is drawn, the one above the bound included.
-  EXPECT_TRUE(arma::approx_equal(table(arma::span(0, stop), 2), runs[1].history.loss,
-                                 "absdiff", 0.0));
+  EXPECT_TRUE(EntriesNear(table(arma::span(0, stop), 2), runs[1].history.loss, 0.0,
+                          "the losses at rate 100 until it stopped"));
   for (arma::uword e = stop + 1; e < 26; ++e)
     EXPECT_TRUE(std::isnan(table(e, 2))) << "epoch " << e << ": no loss after the run stopped";
   ASSERT_TRUE(bp::gnuplot_available()) << "gnuplot is part of the course's packages";
-  EXPECT_TRUE(drawn);
-  EXPECT_TRUE(bp::is_png(dir_ / "ch10_rates.png"));
+  EXPECT_TRUE(drawn) << "publish_rates said it drew no figure";
+  EXPECT_TRUE(bp::is_png(dir_ / "ch10_rates.png")) << "ch10_rates.png";
 }
 
 TEST_F(Figure_Training, TheHiddenSizesFigureHoldsEachNetworksGridAndAccuracy) {
