@@ -35,6 +35,8 @@
 #include <vector>
 
 #include "11_errata/errata.hpp"
+#include "11_errata/forms.hpp"
+#include "11_errata/table.hpp"
 #include "common/shape.hpp"
 #include "support/gradcheck.hpp"
 #include "support/reference.hpp"
@@ -91,8 +93,8 @@ std::string logic_error_of(Call call) {
 // The equation is a string_view: a reference-returning function given a temporary std::string
 // is what g++ 13+ flags as a possible dangling reference (-Wdangling-reference), though the row
 // returned lives in the table, not in the argument.
-const bp::Erratum& row_of(const std::vector<bp::Erratum>& table, std::string_view equation) {
-  for (const bp::Erratum& row : table)
+const bp::errata::Erratum& row_of(const std::vector<bp::errata::Erratum>& table, std::string_view equation) {
+  for (const bp::errata::Erratum& row : table)
     if (row.equation == equation) return row;
   throw std::out_of_range("the table has no row " + std::string(equation));
 }
@@ -579,24 +581,24 @@ TEST(Errata_Eq1to4, TheForwardPassIsRightAsPrinted) {
   // (1)–(4) define the forward pass; the table finds their products defined with the shapes of
   // the post. The chapter's own forward pass (given code) equals the trusted reference, and the
   // post's one-sample equations give each row of the batch form.
-  const bp::ErrataExample example = bp::errata_example(7, 5, 3);
-  const std::vector<bp::Erratum> table = bp::errata_table(example);
+  const bp::errata::Example example = bp::errata::example(7, 5, 3);
+  const std::vector<bp::errata::Erratum> table = bp::errata::table(example);
   const std::vector<std::string> shapes = {"1×7", "1×7", "1×2", "1×2"};
   for (int i = 0; i < 4; ++i) {
-    const bp::Erratum& row = row_of(table, "(" + std::to_string(i + 1) + ")");
+    const bp::errata::Erratum& row = row_of(table, "(" + std::to_string(i + 1) + ")");
     EXPECT_EQ(row.status(), "right") << row.equation;
-    EXPECT_EQ(row.as_printed.kind, bp::ErrataVerdict::Kind::Defined) << row.equation;
+    EXPECT_EQ(row.as_printed.kind, bp::errata::Verdict::Kind::Defined) << row.equation;
     EXPECT_EQ(row.as_printed.shape, shapes[i]) << row.equation;
   }
 
   // Biases that are not zero, so that a missing + b would show.
   const Example e = make_example(bp::test::small_networks()[0]);
-  const bp::Cache mine = bp::errata_forward(e.params, e.X);
+  const bp::Cache mine = bp::errata::forward(e.params, e.X);
   EXPECT_TRUE(AgreesToRounding(mine.Z1, e.cache.Z1));
   EXPECT_TRUE(AgreesToRounding(mine.A1, e.cache.A1));
   EXPECT_TRUE(AgreesToRounding(mine.Z2, e.cache.Z2));
   EXPECT_TRUE(AgreesToRounding(mine.P, e.cache.P));
-  EXPECT_NEAR(bp::errata_loss(mine.Z2, e.Y), e.loss, 1e-12);
+  EXPECT_NEAR(bp::errata::loss(mine.Z2, e.Y), e.loss, 1e-12);
   for (arma::uword n = 0; n < e.X.n_rows; ++n) {
     const arma::mat z1 = bp::post_eq1_printed(e.X.row(n), e.params.W1, e.params.b1);
     const arma::mat a1 = bp::post_eq2_printed(z1);
@@ -613,7 +615,7 @@ TEST(Errata_Eq1to4, TheForwardPassIsRightAsPrinted) {
 TEST(Errata_Table, EveryEquationHasARowWithItsVerdict) {
   // The program's default: the post's network, one sample, seed 1. Every equation in the post's
   // order; the right ones right, the wrong ones wrong, every correction agreeing.
-  const std::vector<bp::Erratum> table = bp::errata_table(bp::errata_example(500, 1, 1));
+  const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(500, 1, 1));
   const std::vector<std::string> equations = {"(1)",  "(2)",  "(3)",  "(4)",  "(5)",
                                               "(5) σ", "(6)", "(7)",  "(8)",  "(9)",
                                               "(10)", "(11)", "(12)", "(13)", "(14)",
@@ -622,15 +624,15 @@ TEST(Errata_Table, EveryEquationHasARowWithItsVerdict) {
                                           "(14)", "(15)",  "(16)", "(17) line 1", "(17)"};
   ASSERT_EQ(table.size(), equations.size());
   for (std::size_t i = 0; i < table.size(); ++i) {
-    const bp::Erratum& row = table[i];
+    const bp::errata::Erratum& row = table[i];
     EXPECT_EQ(row.equation, equations[i]);
     const bool is_wrong = std::find(wrong.begin(), wrong.end(), row.equation) != wrong.end();
     EXPECT_EQ(row.status(), is_wrong ? "wrong" : "right") << row.equation;
     EXPECT_TRUE(row.as_corrected.agrees()) << row.equation << ": " << row.as_corrected.text();
-    if (row.as_corrected.kind == bp::ErrataVerdict::Kind::Measured) {
+    if (row.as_corrected.kind == bp::errata::Verdict::Kind::Measured) {
       EXPECT_LE(row.as_corrected.relative_error, kTolerance) << row.equation;
     }
-    if (!is_wrong && row.as_printed.kind == bp::ErrataVerdict::Kind::Measured) {
+    if (!is_wrong && row.as_printed.kind == bp::errata::Verdict::Kind::Measured) {
       EXPECT_EQ(row.as_printed.relative_error, row.as_corrected.relative_error) << row.equation;
     }
   }
@@ -639,12 +641,12 @@ TEST(Errata_Table, EveryEquationHasARowWithItsVerdict) {
 TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
   // The table's verdicts, recomputed here with the trusted tools: the same kinds, shapes,
   // messages and (to the noise of two central differences) the same relative errors.
-  const bp::ErrataExample ex = bp::errata_example(500, 1, 1);
-  const std::vector<bp::Erratum> table = bp::errata_table(ex);
+  const bp::errata::Example ex = bp::errata::example(500, 1, 1);
+  const std::vector<bp::errata::Erratum> table = bp::errata::table(ex);
   const bp::Cache& c = ex.cache;
-  using Kind = bp::ErrataVerdict::Kind;
+  using Kind = bp::errata::Verdict::Kind;
 
-  const bp::Erratum& eq5 = row_of(table, "(5)");
+  const bp::errata::Erratum& eq5 = row_of(table, "(5)");
   ASSERT_EQ(eq5.as_printed.kind, Kind::Measured);
   EXPECT_NEAR(eq5.as_printed.relative_error, 1.0, 1e-12);
 
@@ -654,22 +656,22 @@ TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
   };
   const double own7 =
       max_relative_error(bp::post_eq7_printed(c.P, ex.Y), numerical_gradient(loss_of, c.Z2), floor);
-  const bp::Erratum& eq7 = row_of(table, "(7)");
+  const bp::errata::Erratum& eq7 = row_of(table, "(7)");
   ASSERT_EQ(eq7.as_printed.kind, Kind::Measured);
   EXPECT_NEAR(eq7.as_printed.relative_error, own7, 1e-6);
   EXPECT_GT(eq7.as_printed.relative_error, 0.999);
 
-  const bp::Erratum& eq6 = row_of(table, "(6)");
+  const bp::errata::Erratum& eq6 = row_of(table, "(6)");
   ASSERT_EQ(eq6.as_printed.kind, Kind::Measured);
   EXPECT_GT(eq6.as_printed.relative_error, 0.1);
 
-  const bp::Erratum& eq10 = row_of(table, "(10)");
+  const bp::errata::Erratum& eq10 = row_of(table, "(10)");
   EXPECT_EQ(eq10.as_printed.kind, Kind::WrongShape);
   EXPECT_EQ(eq10.as_printed.shape, "1×2");
   EXPECT_EQ(eq10.as_printed.detail, "2×500");
 
   for (const std::string equation : {"(14)", "(15)"}) {
-    const bp::Erratum& row = row_of(table, equation);
+    const bp::errata::Erratum& row = row_of(table, equation);
     ASSERT_EQ(row.as_printed.kind, Kind::Measured) << equation;
     EXPECT_GT(row.as_printed.relative_error, 0.999) << equation;
   }
@@ -677,12 +679,12 @@ TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
   const std::string message = logic_error_of(
       [&] { bp::post_eq16_printed(c.X, c.A1, c.P, ex.Y, ex.params.W2); });
   ASSERT_FALSE(message.empty());
-  const bp::Erratum& eq16 = row_of(table, "(16)");
+  const bp::errata::Erratum& eq16 = row_of(table, "(16)");
   EXPECT_EQ(eq16.as_printed.kind, Kind::Undefined);
   EXPECT_EQ(eq16.as_printed.detail, message);
   EXPECT_EQ(eq16.as_printed.text(), "undefined: " + message);
 
-  const bp::Erratum& eq17_first = row_of(table, "(17) line 1");
+  const bp::errata::Erratum& eq17_first = row_of(table, "(17) line 1");
   EXPECT_EQ(eq17_first.as_printed.kind, Kind::WrongShape);
   EXPECT_EQ(eq17_first.as_printed.shape, "2×500");
   EXPECT_EQ(eq17_first.as_printed.detail, "1×500");
@@ -690,7 +692,7 @@ TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
 
   // The status follows the verdicts: a correction that disagrees leaves the row unresolved, and
   // 2e-6 is a disagreement.
-  bp::Erratum broken = eq16;
+  bp::errata::Erratum broken = eq16;
   broken.as_corrected.kind = Kind::Measured;
   broken.as_corrected.relative_error = 2e-6;
   EXPECT_FALSE(broken.as_corrected.agrees());
@@ -700,24 +702,24 @@ TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
 
 TEST(Errata_Table, StatusFollowsBothVerdictsForEveryPairOfKinds) {
   // A row of a real table, given in turn every pair of verdicts: a definition, measured errors
-  // of 0, exactly kErrataTolerance (agrees: ≤), the next double above it, NaN (not a number is
+  // of 0, exactly errata::kTolerance (agrees: ≤), the next double above it, NaN (not a number is
   // not agreement), a wrong shape, an undefined product. status() is "right" when the printed
   // form agrees, otherwise "wrong" when the correction agrees, otherwise "unresolved".
-  const std::vector<bp::Erratum> table = bp::errata_table(bp::errata_example(5, 2, 3));
+  const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(5, 2, 3));
   ASSERT_FALSE(table.empty());
-  using Kind = bp::ErrataVerdict::Kind;
+  using Kind = bp::errata::Verdict::Kind;
   const auto verdict = [](Kind kind, double error) {
-    bp::ErrataVerdict v;
+    bp::errata::Verdict v;
     v.kind = kind;
     v.relative_error = error;
     v.shape = "1×5";
     return v;
   };
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const double tolerance = bp::kErrataTolerance;
+  const double tolerance = bp::errata::kTolerance;
   struct Case {
     std::string name;
-    bp::ErrataVerdict verdict;
+    bp::errata::Verdict verdict;
     bool agrees;
   };
   const std::vector<Case> cases = {
@@ -732,7 +734,7 @@ TEST(Errata_Table, StatusFollowsBothVerdictsForEveryPairOfKinds) {
   for (const Case& printed : cases) {
     EXPECT_EQ(printed.verdict.agrees(), printed.agrees) << printed.name;
     for (const Case& corrected : cases) {
-      bp::Erratum row = table.front();
+      bp::errata::Erratum row = table.front();
       row.as_printed = printed.verdict;
       row.as_corrected = corrected.verdict;
       const std::string want = printed.agrees ? "right" : corrected.agrees ? "wrong" : "unresolved";
@@ -744,21 +746,21 @@ TEST(Errata_Table, StatusFollowsBothVerdictsForEveryPairOfKinds) {
 
 TEST(Errata_Table, OnABatchThePrintedEq15HasOneRowPerSample) {
   // With N = 4 the post's forms read with X for x: (15), y − ŷ, becomes 4×2 where ∂L/∂b2 is 1×2.
-  const std::vector<bp::Erratum> table = bp::errata_table(bp::errata_example(6, 4, 2));
-  const bp::Erratum& eq15 = row_of(table, "(15)");
-  EXPECT_EQ(eq15.as_printed.kind, bp::ErrataVerdict::Kind::WrongShape);
+  const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(6, 4, 2));
+  const bp::errata::Erratum& eq15 = row_of(table, "(15)");
+  EXPECT_EQ(eq15.as_printed.kind, bp::errata::Verdict::Kind::WrongShape);
   EXPECT_EQ(eq15.as_printed.shape, "4×2");
   EXPECT_EQ(eq15.as_printed.detail, "1×2");
   EXPECT_EQ(eq15.status(), "wrong");
-  for (const bp::Erratum& row : table) EXPECT_TRUE(row.as_corrected.agrees()) << row.equation;
+  for (const bp::errata::Erratum& row : table) EXPECT_TRUE(row.as_corrected.agrees()) << row.equation;
 }
 
 TEST(Errata_Table, WhereThePrintedProductHappensToBeDefinedItIsStillWrong) {
   // H = N = 3: Xᵀ(1 − A1²) is 2×3 and (Y − P) has 3 rows, so (16) as printed multiplies out, to
   // W1's shape 2×3. The numbers are wrong all the same.
-  const std::vector<bp::Erratum> table = bp::errata_table(bp::errata_example(3, 3, 4));
-  const bp::Erratum& eq16 = row_of(table, "(16)");
-  ASSERT_EQ(eq16.as_printed.kind, bp::ErrataVerdict::Kind::Measured);
+  const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(3, 3, 4));
+  const bp::errata::Erratum& eq16 = row_of(table, "(16)");
+  ASSERT_EQ(eq16.as_printed.kind, bp::errata::Verdict::Kind::Measured);
   EXPECT_EQ(eq16.as_printed.shape, "2×3");
   EXPECT_GT(eq16.as_printed.relative_error, 0.1);
   EXPECT_EQ(eq16.status(), "wrong");
@@ -767,8 +769,8 @@ TEST(Errata_Table, WhereThePrintedProductHappensToBeDefinedItIsStillWrong) {
 TEST(Errata_Table, MarkdownHasAStableFormat) {
   // The format the chapter's page includes: a comment line, the header, the separator, one line
   // per row with seven cells, in the table's order.
-  const std::vector<bp::Erratum> table = bp::errata_table(bp::errata_example(5, 1, 1));
-  const std::string markdown = bp::errata_markdown(table, "made by a test");
+  const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(5, 1, 1));
+  const std::string markdown = bp::errata::markdown(table, "made by a test");
   std::vector<std::string> lines;
   std::istringstream in(markdown);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
@@ -781,7 +783,7 @@ TEST(Errata_Table, MarkdownHasAStableFormat) {
   EXPECT_EQ(lines[2], "|---|---|---|---|---|---|---|");
   for (std::size_t i = 0; i < table.size(); ++i) {
     const std::string& line = lines[3 + i];
-    const bp::Erratum& row = table[i];
+    const bp::errata::Erratum& row = table[i];
     EXPECT_EQ(std::count(line.begin(), line.end(), '|'), 8) << line;
     EXPECT_EQ(line.rfind("| " + row.equation + " | `" + row.printed + "` | `" + row.corrected +
                              "` | " + row.status() + " | ",
@@ -796,9 +798,9 @@ TEST(Errata_Table, MarkdownHasAStableFormat) {
 }
 
 TEST(Errata_Table, TheSameSeedGivesTheSameTable) {
-  const std::string first = bp::errata_markdown(bp::errata_table(bp::errata_example(5, 2, 7)), "");
-  const std::string again = bp::errata_markdown(bp::errata_table(bp::errata_example(5, 2, 7)), "");
-  const std::string other = bp::errata_markdown(bp::errata_table(bp::errata_example(5, 2, 8)), "");
+  const std::string first = bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 7)), "");
+  const std::string again = bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 7)), "");
+  const std::string other = bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 8)), "");
   EXPECT_EQ(first, again);
   EXPECT_NE(first, other);
 }

@@ -1,5 +1,5 @@
 // Tests of the files the programs write (chapters/common/files.hpp) and of saved networks
-// (chapters/common/network_file.hpp): written whole or not at all, read back exactly, and every
+// (chapters/10_training/network_file.hpp): written whole or not at all, read back exactly, and every
 // damaged file refused in one line.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -18,8 +18,9 @@
 #include <iterator>
 #include <string>
 
+#include "10_training/network_file.hpp"
 #include "common/files.hpp"
-#include "common/network_file.hpp"
+#include "common/plots.hpp"
 #include "common/program.hpp"
 #include "common/random.hpp"
 

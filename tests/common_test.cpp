@@ -11,6 +11,7 @@
 #include "common/data.hpp"
 #include "common/exercise.hpp"
 #include "common/files.hpp"
+#include "common/plots.hpp"
 #include "common/program.hpp"
 #include "common/random.hpp"
 #include "common/shape.hpp"

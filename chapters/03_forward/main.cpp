@@ -6,9 +6,7 @@
 #include <iostream>
 
 #include "03_forward/forward.hpp"
-#include "common/data.hpp"
 #include "common/program.hpp"
-#include "common/random.hpp"
 #include "common/shape.hpp"
 
 namespace {
@@ -22,19 +20,13 @@ int main(int argc, char** argv) {
   bp::Program program("ch03_forward",
                       "Chapter 03: initialise the post's network (W1 2×H, b1 1×H, W2 H×2, b2 1×2) "
                       "and push a toy batch through the forward pass, equations (1) to (4).");
-  int hidden = 500;
-  int samples = 200;
-  std::uint64_t seed = 1;
-  program.add_size("--hidden", hidden, 100000, "Hidden units H");
-  program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
-  program.add_seed(seed);
+  bp::ToyNetworkFlags toy;  // --hidden, --samples, --seed
+  toy.add_to(program, 5);
 
-  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 5·N·H + 64 MB", [&] {
-    return 8.0 * 5 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
-  });
   return program.run(argc, argv, [&] {
-    const auto H = static_cast<arma::uword>(hidden);
-    const auto N = static_cast<arma::uword>(samples);
+    const arma::uword H = toy.H();
+    const arma::uword N = toy.N();
+    const std::uint64_t seed = toy.seed;
     const double D = 2.0;
     bp::print_banner(
         "Chapter 03: the forward pass",
@@ -57,9 +49,8 @@ int main(int argc, char** argv) {
               << arma::abs(params.b2).max() << "\n\n";
 
     std::cout << "2. One sample, as in the post (exercise 3.2)\n";
-    bp::Rng rng(seed + 1);
     arma::mat X, Y;
-    bp::toy_batch(N, rng, X, Y);
+    toy.draw_batch(X, Y);  // the batch of chapters 03 to 09 with the same flags
     const bp::Cache one = bp::forward(params, X.row(0));
     std::cout << "  x " << bp::shape_of(one.X) << " → z1 " << bp::shape_of(one.Z1) << " → a1 "
               << bp::shape_of(one.A1) << " → z2 " << bp::shape_of(one.Z2) << " → ŷ "

@@ -12,9 +12,7 @@
 #include "02_activations/activations.hpp"
 #include "03_forward/forward.hpp"
 #include "04_loss/loss.hpp"
-#include "common/data.hpp"
 #include "common/program.hpp"
-#include "common/random.hpp"
 #include "common/shape.hpp"
 
 namespace {
@@ -56,19 +54,13 @@ int main(int argc, char** argv) {
                       "Chapter 04: the mean cross-entropy loss of the post's network (equation 5, "
                       "corrected), from the probabilities, from the logits and in the two-class "
                       "sigmoid form; the post's (5) as printed; logits of ±1000.");
-  int hidden = 500;
-  int samples = 200;
-  std::uint64_t seed = 1;
-  program.add_size("--hidden", hidden, 100000, "Hidden units H");
-  program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
-  program.add_seed(seed);
+  bp::ToyNetworkFlags toy;  // --hidden, --samples, --seed
+  toy.add_to(program, 3);
 
-  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 3·N·H + 64 MB", [&] {
-    return 8.0 * 3 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
-  });
   return program.run(argc, argv, [&] {
-    const auto H = static_cast<arma::uword>(hidden);
-    const auto N = static_cast<arma::uword>(samples);
+    const arma::uword H = toy.H();
+    const arma::uword N = toy.N();
+    const std::uint64_t seed = toy.seed;
     bp::print_banner(
         "Chapter 04: the loss, mean cross-entropy",
         "Equation (5), corrected: L = -(1/N) sum_n sum_k Y_nk ln P_nk, the mean over the batch of\n"
@@ -80,10 +72,8 @@ int main(int argc, char** argv) {
     // The network and the batch of chapter 03's program with the same flags: the data draw from
     // their own stream (seed + 1), so that they are not the same normal numbers as W1.
     const bp::Params params = bp::init_params(H, seed);
-    bp::Rng rng(seed + 1);
-    arma::mat X;
-    arma::mat Y;
-    bp::toy_batch(N, rng, X, Y);
+    arma::mat X, Y;
+    toy.draw_batch(X, Y);  // the batch of chapters 03 to 09 with the same flags
     const bp::Cache cache = bp::forward(params, X);
     std::cout << "1. The untrained network (H = " << H << ") on a toy batch of N = " << N
               << " points, class 1 when x2 > x1\n";

@@ -13,10 +13,9 @@
 #include "03_forward/forward.hpp"
 #include "04_loss/loss.hpp"
 #include "05_finite_differences/finite_differences.hpp"
-#include "common/data.hpp"
 #include "common/files.hpp"
+#include "common/plots.hpp"
 #include "common/program.hpp"
-#include "common/random.hpp"
 #include "common/shape.hpp"
 
 namespace {
@@ -64,22 +63,16 @@ int main(int argc, char** argv) {
                       "of the forward difference (f(x+h) - f(x))/h against the step h, for tanh "
                       "and for one entry of the network's gradient; writes the figure "
                       "ch05_fd_error.png and its data.");
-  int hidden = 500;
-  int samples = 200;
-  std::uint64_t seed = 1;
+  bp::ToyNetworkFlags toy;  // --hidden, --samples, --seed
   std::string plots;
-  program.add_size("--hidden", hidden, 100000, "Hidden units H");
-  program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
-  program.add_seed(seed);
+  toy.add_to(program, 5);
   program.add_text("--plots", plots, "Folder for the figure and its data (default: figures/ "
                                      "beside the build's bin/)");
 
-  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 5·N·H + 64 MB", [&] {
-    return 8.0 * 5 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
-  });
   return program.run(argc, argv, [&] {
-    const auto H = static_cast<arma::uword>(hidden);
-    const auto N = static_cast<arma::uword>(samples);
+    const arma::uword H = toy.H();
+    const arma::uword N = toy.N();
+    const std::uint64_t seed = toy.seed;
     const std::filesystem::path figures =
         bp::output_dir(plots, {"ch05_fd_error.csv", "ch05_fd_error.png"});
     bp::print_banner(
@@ -112,9 +105,8 @@ int main(int argc, char** argv) {
 
     // 2. One entry of the network's gradient: L as a function of b2[0] alone.
     const bp::Params params = bp::init_params(H, seed);
-    bp::Rng rng(seed + 1);  // the batch of chapters 03 and 04 with the same flags
     arma::mat X, Y;
-    bp::toy_batch(N, rng, X, Y);
+    toy.draw_batch(X, Y);  // the batch of chapters 03 to 09 with the same flags
     const bp::Cache cache = bp::forward(params, X);
     const double loss = bp::cross_entropy_from_logits(cache.Z2, Y);
     // Chapter 07 derives ∂L/∂b2 = Σ_rows (P − Y)/N: for b2[0], the mean of P(:,0) − Y(:,0).

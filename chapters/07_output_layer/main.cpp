@@ -22,9 +22,7 @@
 #include "04_loss/loss.hpp"
 #include "05_finite_differences/finite_differences.hpp"
 #include "07_output_layer/output_layer.hpp"
-#include "common/data.hpp"
 #include "common/program.hpp"
-#include "common/random.hpp"
 #include "common/shape.hpp"
 
 namespace {
@@ -75,22 +73,17 @@ int main(int argc, char** argv) {
       "Chapter 07: the backward pass through the output layer, dZ2 = (P - Y)/N, dW2 = A1ᵀ dZ2 and "
       "db2 = sum of the rows of dZ2 (the post's equations 7, 14 and 15, corrected), each checked "
       "against central differences of the loss.");
-  int hidden = 500;
-  int samples = 200;
-  std::uint64_t seed = 1;
-  program.add_size("--hidden", hidden, 100000, "Hidden units H");
-  program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
-  program.add_seed(seed);
+  bp::ToyNetworkFlags toy;  // --hidden, --samples, --seed
+  toy.add_to(program, 3);
 
-  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 3·N·H + 64 MB", [&] {
-    return 8.0 * 3 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
-  });
   program.set_work_estimate({"--hidden", "--samples"}, "2.3 ns × 2·H²·N", [&] {
-    return 2.3e-9 * 2.0 * static_cast<double>(hidden) * hidden * static_cast<double>(samples);
+    const double H = toy.hidden;
+    return 2.3e-9 * 2.0 * H * H * static_cast<double>(toy.samples);
   });
   return program.run(argc, argv, [&] {
-    const auto H = static_cast<arma::uword>(hidden);
-    const auto N = static_cast<arma::uword>(samples);
+    const arma::uword H = toy.H();
+    const arma::uword N = toy.N();
+    const std::uint64_t seed = toy.seed;
     bp::print_banner(
         "Chapter 07: the output layer, backwards",
         "Equations (7), (14), (15) of the post, corrected, for a batch (one sample per row) and\n"
@@ -103,9 +96,8 @@ int main(int argc, char** argv) {
 
     // The network and the batch of chapters 03 and 04 with the same flags.
     const bp::Params params = bp::init_params(H, seed);
-    bp::Rng rng(seed + 1);
     arma::mat X, Y;
-    bp::toy_batch(N, rng, X, Y);
+    toy.draw_batch(X, Y);  // the batch of chapters 03 to 09 with the same flags
     const bp::Cache cache = bp::forward(params, X);
     const double loss = bp::cross_entropy_from_logits(cache.Z2, Y);
     std::cout << "1. The forward pass (chapters 03 and 04), seed " << seed << "\n"

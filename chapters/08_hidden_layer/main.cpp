@@ -25,7 +25,6 @@
 #include "05_finite_differences/finite_differences.hpp"
 #include "07_output_layer/output_layer.hpp"
 #include "08_hidden_layer/hidden_layer.hpp"
-#include "common/data.hpp"
 #include "common/program.hpp"
 #include "common/random.hpp"
 #include "common/shape.hpp"
@@ -110,19 +109,12 @@ int main(int argc, char** argv) {
       "Chapter 08: the backward pass through the hidden layer, dA1 = dZ2 W2ᵀ, dZ1 = dA1 ⊙ "
       "(1 - A1²), dW1 = Xᵀ dZ1 and db1 = sum of the rows of dZ1 (the post's equations 10, 11, 16 "
       "and 17, corrected), each checked against central differences of the loss.");
-  int hidden = 500;
-  int samples = 200;
-  std::uint64_t seed = 1;
-  program.add_size("--hidden", hidden, 100000, "Hidden units H");
-  program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
-  program.add_seed(seed);
+  bp::ToyNetworkFlags toy;  // --hidden, --samples, --seed
+  toy.add_to(program, 26);
 
-  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 26·N·H + 64 MB", [&] {
-    return 8.0 * 26 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
-  });
   return program.run(argc, argv, [&] {
-    const auto H = static_cast<arma::uword>(hidden);
-    const auto N = static_cast<arma::uword>(samples);
+    const arma::uword H = toy.H();
+    const std::uint64_t seed = toy.seed;
     bp::print_banner(
         "Chapter 08: the hidden layer, backwards",
         "Equations (10), (11), (16), (17) of the post, corrected, for a batch:\n"
@@ -134,9 +126,8 @@ int main(int argc, char** argv) {
     std::cout << std::setprecision(6);
 
     const bp::Params params = bp::init_params(H, seed);
-    bp::Rng rng(seed + 1);
     arma::mat X, Y;
-    bp::toy_batch(N, rng, X, Y);
+    toy.draw_batch(X, Y);  // the batch of chapters 03 to 09 with the same flags
     const bp::Cache cache = bp::forward(params, X);
     const arma::mat dZ2 = bp::output_delta(cache.P, Y);
     std::cout << "1. The forward pass (chapter 03) and dZ2 = (P - Y)/N (chapter 07), seed " << seed

@@ -16,9 +16,7 @@
 #include "07_output_layer/output_layer.hpp"
 #include "08_hidden_layer/hidden_layer.hpp"
 #include "09_backprop/backprop.hpp"
-#include "common/data.hpp"
 #include "common/program.hpp"
-#include "common/random.hpp"
 #include "common/shape.hpp"
 
 namespace {
@@ -79,22 +77,17 @@ int main(int argc, char** argv) {
       "Chapter 09: backward() — all four gradients of the post's network by the chain rule — "
       "and the full gradient check of every parameter against central differences of the loss, "
       "with the worst relative error per block, the time taken, and two planted bugs.");
-  int hidden = 500;
-  int samples = 200;
-  std::uint64_t seed = 1;
-  program.add_size("--hidden", hidden, 100000, "Hidden units H");
-  program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
-  program.add_seed(seed);
+  bp::ToyNetworkFlags toy;  // --hidden, --samples, --seed
+  toy.add_to(program, 7);
 
-  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 7·N·H + 64 MB", [&] {
-    return 8.0 * 7 * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
-  });
   program.set_work_estimate({"--hidden", "--samples"}, "1.3 ns × 10·H²·N", [&] {
-    return 1.3e-9 * 10.0 * static_cast<double>(hidden) * hidden * static_cast<double>(samples);
+    const double H = toy.hidden;
+    return 1.3e-9 * 10.0 * H * H * static_cast<double>(toy.samples);
   });
   return program.run(argc, argv, [&] {
-    const auto H = static_cast<arma::uword>(hidden);
-    const auto N = static_cast<arma::uword>(samples);
+    const arma::uword H = toy.H();
+    const arma::uword N = toy.N();
+    const std::uint64_t seed = toy.seed;
     bp::print_banner(
         "Chapter 09: backprop, and the full gradient check",
         "backward() chains chapter 07 (dZ2, dW2, db2) and chapter 08 (dA1, dZ1, dW1, db1).\n"
@@ -105,9 +98,8 @@ int main(int argc, char** argv) {
     std::cout << std::setprecision(6);
 
     const bp::Params params = bp::init_params(H, seed);
-    bp::Rng rng(seed + 1);
     arma::mat X, Y;
-    bp::toy_batch(N, rng, X, Y);
+    toy.draw_batch(X, Y);  // the batch of chapters 03 to 09 with the same flags
     const arma::uword count =
         params.W1.n_elem + params.b1.n_elem + params.W2.n_elem + params.b2.n_elem;
     // The cost of one forward pass: the fastest of three (the first also pays for warming up).

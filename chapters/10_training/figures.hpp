@@ -28,6 +28,8 @@
 #include "10_training/training.hpp"
 #include "common/datasets.hpp"
 #include "common/files.hpp"
+#include "common/plots.hpp"
+#include "common/print.hpp"
 
 namespace bp {
 
@@ -80,22 +82,6 @@ inline bool publish_tables(const std::string& script, const std::filesystem::pat
     std::cout << "Figure not drawn: gnuplot is not installed. Its data is in " << files
               << " (install gnuplot-nox, or run ./course setup).\n";
   return drawn;
-}
-
-/// A number as the figures and messages write it: 6 significant digits, no trailing zeros.
-inline std::string number_text(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
-
-/// A fraction as a percentage with one decimal: 0.965 → "96.5%".
-inline std::string percent_text(double fraction) {
-  std::ostringstream out;
-  out.setf(std::ios::fixed);
-  out.precision(1);
-  out << 100.0 * fraction << "%";
-  return out.str();
 }
 
 /**

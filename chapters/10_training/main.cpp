@@ -2,7 +2,7 @@
 // descent on two moons (or circles, a spiral, or the learner's CSV file), with a progress line on
 // a terminal, and the four figures of chapter 10: the loss curve, the decision boundary, the
 // boundaries of seven hidden sizes, and the loss for several learning rates. --save FILE keeps
-// the trained network (chapters/common/network_file.hpp); --load FILE uses it instead of
+// the trained network (chapters/10_training/network_file.hpp); --load FILE uses it instead of
 // training, and redraws its decision boundary.
 #include <malloc.h>
 #include <unistd.h>
@@ -22,7 +22,7 @@
 #include "common/data.hpp"
 #include "common/datasets.hpp"
 #include "common/files.hpp"
-#include "common/network_file.hpp"
+#include "10_training/network_file.hpp"
 #include "common/program.hpp"
 #include "common/random.hpp"
 #include "common/shape.hpp"

@@ -3,7 +3,6 @@
 // product is not even defined, with Armadillo's size error caught and shown. Prints the table;
 // with --markdown FILE also writes it as a Markdown table (whole or not at all) for the page.
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -11,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "11_errata/errata.hpp"
+#include "11_errata/table.hpp"
 #include "common/files.hpp"
 #include "common/program.hpp"
 #include "common/shape.hpp"
@@ -20,21 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// The number of characters a terminal shows for UTF-8 text: every byte that does not continue
-/// a character (10xxxxxx) starts one. The table's symbols (σ, ŷ, ᵀ, ⊙, ², ×) are one column wide.
-std::size_t columns(const std::string& text) {
-  std::size_t n = 0;
-  for (unsigned char c : text)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-/// `text` followed by spaces up to `width` columns (at least one space).
-std::string padded(const std::string& text, std::size_t width) {
-  const std::size_t used = columns(text);
-  return text + std::string(used < width ? width - used + 1 : 1, ' ');
-}
-
+/// The first row of `m` as "(0.1234, -2.5)": 4 significant digits.
 std::string row_text(const arma::mat& m) {
   std::ostringstream out;
   out << std::setprecision(4) << "(";
@@ -87,7 +72,7 @@ int main(int argc, char** argv) {
         "opposite signs give exactly 1. Where the printed product is not even defined,\n"
         "Armadillo's size error is caught and shown.");
 
-    const bp::ErrataExample e = bp::errata_example(H, N, seed);
+    const bp::errata::Example e = bp::errata::example(H, N, seed);
     std::cout << "The network: H = " << H << " hidden units, N = " << N
               << (N == 1 ? " sample (the post's case)" : " samples") << ", seed " << seed
               << ". The first sample:\n"
@@ -100,31 +85,35 @@ int main(int argc, char** argv) {
                    "at the first sample.\n";
     std::cout << "\n";
 
-    const std::vector<bp::Erratum> table = bp::errata_table(e);
+    const std::vector<bp::errata::Erratum> table = bp::errata::table(e);
 
-    std::size_t formula_width = 0;
-    for (const bp::Erratum& row : table)
-      formula_width = std::max({formula_width, columns(row.printed), columns(row.corrected)});
-    const std::size_t eq_width = 12;
-    const std::size_t status_width = 10;
-    std::cout << padded("eq.", eq_width) << padded("verdict", status_width)
-              << padded("", 12) << padded("form", formula_width) << "checked\n";
-    std::cout << std::string(eq_width + status_width + 12 + formula_width + 1 + 16, '-') << "\n";
-    for (const bp::Erratum& row : table) {
-      std::cout << padded(row.equation, eq_width) << padded(row.status(), status_width)
-                << padded("as printed", 12) << padded(row.printed, formula_width)
+    // The columns' widths, each with its one-space gap: equation, verdict, which form, the form.
+    const std::size_t eq_column = 13;
+    const std::size_t status_column = 11;
+    const std::size_t which_column = 13;
+    std::size_t form_column = 0;
+    for (const bp::errata::Erratum& row : table)
+      form_column =
+          std::max({form_column, bp::text_width(row.printed) + 1, bp::text_width(row.corrected) + 1});
+    std::cout << bp::pad("eq.", eq_column) << bp::pad("verdict", status_column)
+              << bp::pad("", which_column) << bp::pad("form", form_column) << "checked\n";
+    std::cout << std::string(eq_column + status_column + which_column + form_column + 13, '-')
+              << "\n";
+    for (const bp::errata::Erratum& row : table) {
+      std::cout << bp::pad(row.equation, eq_column) << bp::pad(row.status(), status_column)
+                << bp::pad("as printed", which_column) << bp::pad(row.printed, form_column)
                 << row.as_printed.brief() << "\n";
-      std::cout << std::string(eq_width + status_width + 2, ' ') << padded("corrected", 12)
-                << padded(row.corrected, formula_width) << row.as_corrected.brief() << "\n";
+      std::cout << std::string(eq_column + status_column, ' ') << bp::pad("corrected", which_column)
+                << bp::pad(row.corrected, form_column) << row.as_corrected.brief() << "\n";
     }
 
     std::cout << "\nThe printed forms that cannot even be compared:\n";
-    for (const bp::Erratum& row : table) {
-      const bp::ErrataVerdict& v = row.as_printed;
-      if (v.kind == bp::ErrataVerdict::Kind::Undefined)
+    for (const bp::errata::Erratum& row : table) {
+      const bp::errata::Verdict& v = row.as_printed;
+      if (v.kind == bp::errata::Verdict::Kind::Undefined)
         std::cout << "  " << row.equation << ": Armadillo refuses the product: " << v.detail
                   << "\n";
-      else if (v.kind == bp::ErrataVerdict::Kind::WrongShape)
+      else if (v.kind == bp::errata::Verdict::Kind::WrongShape)
         std::cout << "  " << row.equation << " is " << v.shape << ", but what it claims to be is "
                   << v.detail << " (" << row.reference << ")\n";
     }
@@ -133,12 +122,12 @@ int main(int argc, char** argv) {
     int wrong = 0;
     int unresolved = 0;
     double worst_correction = 0.0;
-    for (const bp::Erratum& row : table) {
+    for (const bp::errata::Erratum& row : table) {
       const std::string status = row.status();
       right += status == "right";
       wrong += status == "wrong";
       unresolved += status == "unresolved";
-      if (row.as_corrected.kind == bp::ErrataVerdict::Kind::Measured)
+      if (row.as_corrected.kind == bp::errata::Verdict::Kind::Measured)
         worst_correction = std::max(worst_correction, row.as_corrected.relative_error);
     }
     std::cout << "\nOf the " << table.size() << " forms, " << right << " are right as printed and "
@@ -158,7 +147,7 @@ int main(int argc, char** argv) {
                 "Generated by the program; do not edit";
       const fs::path path(markdown);
       try {
-        bp::write_whole(path, bp::errata_markdown(table, origin.str()));
+        bp::write_whole(path, bp::errata::markdown(table, origin.str()));
       } catch (const bp::InputError& failure) {
         throw bp::InputError(std::string("--markdown: ") + failure.what() +
                              " (is its folder there and writable?)");

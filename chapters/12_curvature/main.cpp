@@ -20,6 +20,7 @@
 #include "12_curvature/curvature.hpp"
 #include "common/data.hpp"
 #include "common/files.hpp"
+#include "common/plots.hpp"
 #include "common/program.hpp"
 #include "common/random.hpp"
 

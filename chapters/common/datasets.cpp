@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "common/input_file.hpp"
-#include "common/program.hpp"
+#include "common/input_error.hpp"
 
 namespace bp {
 namespace {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/input_error.hpp"
 #include "common/random.hpp"
 
 namespace bp {

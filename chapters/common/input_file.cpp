@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/program.hpp"
+#include "common/input_error.hpp"
 
 namespace fs = std::filesystem;
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/input_error.hpp"
+
 namespace bp {
 
 /**

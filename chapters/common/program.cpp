@@ -16,7 +16,9 @@
 #include <limits>
 #include <sstream>
 
+#include "common/data.hpp"
 #include "common/exercise.hpp"
+#include "common/random.hpp"
 #include "common/shape.hpp"
 
 namespace bp {
@@ -118,13 +120,6 @@ std::string Program::flag_values(const std::vector<std::string>& flags) const {
 
 namespace {
 
-/// `x` with one digit after the point.
-std::string fixed_text(double x) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(1) << x;
-  return out.str();
-}
-
 /// Flushes standard output and says whether every write to it succeeded; if not, prints one
 /// line on stderr.
 bool standard_output_written(const std::string& name) {
@@ -218,7 +213,7 @@ int Program::run(int argc, char** argv, const std::function<void()>& body) {
       const double need = work_seconds_();
       if (!(need <= kMaxWorkSeconds))
         throw InputError(flag_values(work_flags_) + ": would take about " +
-                         fixed_text(std::min(need, 1e15) / 60.0) +
+                         fixed_text(std::min(need, 1e15) / 60.0, 1) +
                          " minutes (estimated), more than the limit of " +
                          std::to_string(static_cast<int>(kMaxWorkSeconds / 60)) +
                          " minutes; choose smaller sizes");
@@ -269,16 +264,19 @@ std::string Program::explain(const std::exception& error) const {
   return message;
 }
 
-std::string bytes_text(double bytes) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(1);
-  if (bytes < 1e6)
-    out << bytes / 1e3 << " kB";
-  else if (bytes < 1e9)
-    out << bytes / 1e6 << " MB";
-  else
-    out << bytes / 1e9 << " GB";
-  return out.str();
+void ToyNetworkFlags::add_to(Program& program, int matrices) {
+  program.add_size("--hidden", hidden, 100000, "Hidden units H");
+  program.add_size("--samples", samples, 100000, "Samples N in the toy batch");
+  program.add_seed(seed);
+  const std::string formula = "8 bytes × " + std::to_string(matrices) + "·N·H + 64 MB";
+  program.set_memory_estimate({"--hidden", "--samples"}, formula, [this, matrices] {
+    return 8.0 * matrices * static_cast<double>(samples) * static_cast<double>(hidden) + 64e6;
+  });
+}
+
+void ToyNetworkFlags::draw_batch(arma::mat& X, arma::mat& Y) const {
+  Rng rng(seed + 1);
+  toy_batch(N(), rng, X, Y);
 }
 
 MemoryLimit memory_limit() {
@@ -295,38 +293,6 @@ MemoryLimit memory_limit() {
   if (group >> group_max && group_max > 0.0 && group_max < limit.bytes)
     limit = {group_max, "the memory.max of this control group"};
   return limit;
-}
-
-void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_rows) {
-  std::cout << name << " (" << shape_of(m) << ")";
-  if (m.n_rows > max_rows) std::cout << ", first " << max_rows << " rows";
-  std::cout << ":\n";
-  if (m.is_empty()) return;
-  const arma::mat shown = m.rows(0, std::min(max_rows, m.n_rows) - 1);
-  const arma::uword cols = std::min<arma::uword>(m.n_cols, 6);
-  for (arma::uword i = 0; i < shown.n_rows; ++i) {
-    std::cout << "   ";
-    for (arma::uword j = 0; j < cols; ++j)
-      std::cout << ' ' << std::setw(12) << std::setprecision(6) << shown(i, j);
-    if (m.n_cols > cols) std::cout << "   ... (" << m.n_cols - cols << " more)";
-    std::cout << "\n";
-  }
-}
-
-std::string sci(double x, int digits) {
-  std::ostringstream out;
-  out << std::scientific << std::setprecision(digits) << x;
-  return out.str();
-}
-
-std::string pad(const std::string& text, std::size_t width) {
-  std::size_t shown = 0;
-  for (const char c : text) shown += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return text + std::string(width > shown ? width - shown : 1, ' ');
-}
-
-void print_banner(const std::string& title, const std::string& what) {
-  std::cout << title << "\n" << std::string(title.size(), '=') << "\n" << what << "\n\n";
 }
 
 }  // namespace bp

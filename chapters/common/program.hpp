@@ -21,17 +21,14 @@
 #include <string>
 #include <vector>
 
+#include "common/input_error.hpp"
+#include "common/print.hpp"
+
 namespace CLI {
 class App;
 }
 
 namespace bp {
-
-/// Bad input to a program (a flag value, a file): reported in one line, exit code 2.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// A chapter program: its name, what it shows, and its flags.
 class Program {
@@ -112,6 +109,38 @@ class Program {
   std::map<std::string, std::string> allowed_;  // flag -> what its value may be, for messages
 };
 
+/**
+ * @brief The flags of the programs that run the post's network on a toy batch (chapters 03 to
+ * 09): `--hidden H`, `--samples N` and `--seed`, and the batch they ask for.
+ *
+ * The network itself comes from chapter 03 (bp::init_params(H(), seed)): the course's given
+ * code depends on no chapter.
+ */
+struct ToyNetworkFlags {
+  int hidden = 500;        ///< H, hidden units
+  int samples = 200;       ///< N, samples in the toy batch
+  std::uint64_t seed = 1;  ///< the network's seed; the batch's is seed + 1
+
+  /**
+   * @brief Adds the three flags to `program`, and its memory estimate: `matrices` N×H matrices
+   * of doubles and 64 MB for the program ("8 bytes × 5·N·H + 64 MB").
+   */
+  void add_to(Program& program, int matrices);
+
+  /// H as a size.
+  arma::uword H() const { return static_cast<arma::uword>(hidden); }
+  /// N as a size.
+  arma::uword N() const { return static_cast<arma::uword>(samples); }
+
+  /**
+   * @brief The toy batch (bp::toy_batch) of N points drawn from seed + 1: the same flags give
+   * the same points in every chapter.
+   * @param X  out: N×2, one point per row
+   * @param Y  out: N×2, one-hot labels (class 1 when x2 > x1)
+   */
+  void draw_batch(arma::mat& X, arma::mat& Y) const;
+};
+
 /// The longest work a program's flags may ask for: ten minutes (estimated, see
 /// Program::set_work_estimate). Longer runs are a typo far more often than a wish.
 inline constexpr double kMaxWorkSeconds = 600.0;
@@ -129,22 +158,5 @@ struct MemoryLimit {
  * matrices only, and the machine runs other programs (a build, a second chapter program).
  */
 MemoryLimit memory_limit();
-
-/// A number of bytes as "512 kB", "3.2 MB", "81.6 GB" (powers of 1000).
-std::string bytes_text(double bytes);
-
-/// Prints "name (rows×cols):" and the matrix, at most `max_rows` rows of it.
-void print_matrix(const std::string& name, const arma::mat& m, arma::uword max_rows = 4);
-
-/// `x` in scientific notation with `digits` digits after the point ("1.2e-07"), as the
-/// programs print errors.
-std::string sci(double x, int digits = 1);
-
-/// `text` followed by spaces up to `width` columns (UTF-8 aware: "ᵀ" counts as one), and at
-/// least one space.
-std::string pad(const std::string& text, std::size_t width);
-
-/// Prints a chapter banner: the title and one line on what the chapter computes.
-void print_banner(const std::string& title, const std::string& what);
 
 }  // namespace bp

@@ -1,4 +1,4 @@
-#include "common/network_file.hpp"
+#include "10_training/network_file.hpp"
 
 #include <bit>
 #include <boost/crc.hpp>
@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "common/files.hpp"
-#include "common/program.hpp"
+#include "common/input_error.hpp"
 #include "common/shape.hpp"
 
 namespace bp {

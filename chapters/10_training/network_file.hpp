@@ -38,6 +38,7 @@
 #include <string_view>
 
 #include "03_forward/forward.hpp"
+#include "common/input_error.hpp"
 
 namespace bp {
 
