@@ -39,13 +39,6 @@ void more(const std::string& what) {
   std::cout << std::string(2 + 40 + 12 + 3, ' ') << what << "\n";
 }
 
-/// A number for printing, with NaN written "nan" whatever its sign bit (glibc writes "-nan").
-std::string number(double x) {
-  if (std::isnan(x)) return "nan";
-  std::ostringstream out;
-  out << std::setprecision(6) << x;
-  return out.str();
-}
 
 }  // namespace
 
@@ -136,7 +129,7 @@ int main(int argc, char** argv) {
     const double unshifted = std::exp(z_wrong(0, 0));
     std::cout << "  Without the shift it is worse: e^1000 = " << unshifted
               << ", and e^1000 / (e^1000 + e^-1000) = "
-              << number(unshifted / (unshifted + std::exp(z_wrong(0, 1)))) << "\n";
+              << bp::number_text(unshifted / (unshifted + std::exp(z_wrong(0, 1)))) << "\n";
     std::cout << "  cross_entropy_from_logits(z2, y) = "
               << shown(bp::cross_entropy_from_logits(z_wrong, y_wrong))
               << "   (log-sum-exp: ln P_1 = -2000 - ln(1 + e^-2000))\n";

@@ -24,11 +24,8 @@ namespace {
 using bp::pad;
 using bp::sci;
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bp::Clock;
+using bp::seconds_since;
 
 
 /// The table of a check: one line per block, its size, its worst relative error, the verdict.

@@ -41,6 +41,12 @@ struct FigureTable {
   arma::mat table;                  ///< one row per line
 };
 
+/// The files figure 3 (bp::publish_hidden_sizes) writes under the name `name`: its three tables
+/// and its PNG.
+inline std::vector<std::string> hidden_sizes_files(const std::string& name) {
+  return {name + ".csv", name + "_points.csv", name + "_accuracy.csv", name + ".png"};
+}
+
 /// Every file the four figures write in their folder, checked before the training
 /// (bp::output_dir) so that a target that cannot be written costs no training.
 inline std::vector<std::string> figure_files() {
@@ -189,20 +195,23 @@ struct SizeRun {
  * @brief Figure 3: one decision-boundary panel per hidden size, and a last panel with the
  * training and held-out accuracy against H.
  *
- * Data ch10_hidden.csv (x1, x2, then the class of each network at that grid point, one column
- * per run, headed "H=1", "H=2", …), ch10_hidden_points.csv (x1, x2, label) and
- * ch10_hidden_accuracy.csv (hidden, train, test; test NaN when there are no held-out points).
+ * Data NAME.csv (x1, x2, then the class of each network at that grid point, one column per
+ * run, headed "H=1", "H=2", …), NAME_points.csv (x1, x2, label) and NAME_accuracy.csv (hidden,
+ * train, test; test NaN when there are no held-out points); the figure NAME.png, drawn by
+ * plots/ch10_hidden.gp.
  * @param dir         the figure's folder
  * @param runs        the networks, in the order of the panels
  * @param data        the training points
  * @param box         the rectangle every panel draws
  * @param resolution  grid points along each side
  * @param title       the figure's title
+ * @param name        NAME: chapter 10's figure 3, or chapter 13's copy of it
  * @return true when the PNG was drawn
  */
 inline bool publish_hidden_sizes(const std::filesystem::path& dir, const std::vector<SizeRun>& runs,
                                  const Dataset& data, const PlotBox& box, arma::uword resolution,
-                                 const std::string& title) {
+                                 const std::string& title,
+                                 const std::string& name = "ch10_hidden") {
   require_shape(!runs.empty(), "publish_hidden_sizes: no runs to draw");
   arma::mat grid;
   arma::mat accuracy(runs.size(), 3);
@@ -226,10 +235,10 @@ inline bool publish_hidden_sizes(const std::filesystem::path& dir, const std::ve
   }
   vars.push_back({"held_out", accuracy.col(2).is_finite() ? "1" : "0"});
   return publish_tables(
-      "ch10_hidden", dir, "ch10_hidden",
-      {{"data", "ch10_hidden", header, grid},
-       {"points", "ch10_hidden_points", {"x1", "x2", "label"}, points_table(data)},
-       {"accuracy", "ch10_hidden_accuracy", {"hidden", "train", "test"}, accuracy}},
+      "ch10_hidden", dir, name,
+      {{"data", name, header, grid},
+       {"points", name + "_points", {"x1", "x2", "label"}, points_table(data)},
+       {"accuracy", name + "_accuracy", {"hidden", "train", "test"}, accuracy}},
       vars);
 }
 

@@ -38,36 +38,9 @@ extern char** environ;
 namespace {
 
 using bp::sci;
-using Clock = std::chrono::steady_clock;
 
 /// The most entries of one parameter block the deeper network's check compares.
 constexpr arma::uword kMaxChecked = 5000;
-
-/// The medians of `rounds` timings of `a` and of `b`, in seconds, run in turns (a, b, a, b, …)
-/// so that a busy or warming machine weighs on both alike.
-std::pair<double, double> interleaved_medians(int rounds, const std::function<void()>& a,
-                                              const std::function<void()>& b) {
-  std::vector<double> ta, tb;
-  for (int i = 0; i < rounds; ++i) {
-    for (const bool first : {true, false}) {
-      const Clock::time_point start = Clock::now();
-      (first ? a : b)();
-      (first ? ta : tb).push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    }
-  }
-  const auto median = [](std::vector<double>& t) {
-    std::nth_element(t.begin(), t.begin() + static_cast<long>(t.size() / 2), t.end());
-    return t[t.size() / 2];
-  };
-  return {median(ta), median(tb)};
-}
-
-/// A number with `digits` digits after the point.
-std::string fixed(double x, int digits) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << x;
-  return out.str();
-}
 
 /// The largest |a − b| over a block, relative to the block's largest |b|. a, b: the same shape.
 double largest_relative_difference(const arma::mat& a, const arma::mat& b) {
@@ -137,7 +110,7 @@ void print_tape(const bp::PostsTape& posts, arma::uword H, arma::uword N, std::u
             << ", " << posts.tape.nodes.size() << " nodes (5 leaves, 6 operations)\n";
   std::istringstream listing(posts.tape.listing());
   for (std::string line; std::getline(listing, line);) std::cout << "    " << line << "\n";
-  std::cout << "  Loss " << fixed(posts.tape.value(posts.L)(0, 0), 6) << ".\n\n";
+  std::cout << "  Loss " << bp::fixed_text(posts.tape.value(posts.L)(0, 0), 6) << ".\n\n";
 }
 
 /// 2. backward() on the tape against chapter 09's backward(), block by block, and a second
@@ -172,14 +145,14 @@ void time_both(bp::PostsTape& posts, const bp::Params& params, const arma::mat& 
                const arma::mat& Y) {
   const int rounds = 51;
   const bp::Cache cache = bp::forward(params, X);
-  const auto [hand_backward, tape_backward] = interleaved_medians(
+  const auto [hand_backward, tape_backward] = bp::interleaved_median_seconds(
       rounds,
       [&] {
         const bp::Grads g = bp::backward(params, cache, Y);
         (void)g;
       },
       [&] { posts.tape.backward(posts.L); });
-  const auto [hand_forward, tape_forward] = interleaved_medians(
+  const auto [hand_forward, tape_forward] = bp::interleaved_median_seconds(
       rounds,
       [&] {
         const bp::Cache c = bp::forward(params, X);
@@ -191,11 +164,11 @@ void time_both(bp::PostsTape& posts, const bp::Params& params, const arma::mat& 
       });
   std::cout << "3. The cost, median of " << rounds << " runs each, in turns (N = " << X.n_rows
             << ", H = " << params.W1.n_cols << ")\n"
-            << "    backward: by hand " << fixed(hand_backward * 1e3, 3) << " ms, the tape "
-            << fixed(tape_backward * 1e3, 3) << " ms: ratio "
-            << fixed(tape_backward / hand_backward, 2) << "\n"
-            << "    forward:  by hand " << fixed(hand_forward * 1e3, 3) << " ms, recording "
-            << fixed(tape_forward * 1e3, 3) << " ms: ratio " << fixed(tape_forward / hand_forward, 2)
+            << "    backward: by hand " << bp::fixed_text(hand_backward * 1e3, 3) << " ms, the tape "
+            << bp::fixed_text(tape_backward * 1e3, 3) << " ms: ratio "
+            << bp::fixed_text(tape_backward / hand_backward, 2) << "\n"
+            << "    forward:  by hand " << bp::fixed_text(hand_forward * 1e3, 3) << " ms, recording "
+            << bp::fixed_text(tape_forward * 1e3, 3) << " ms: ratio " << bp::fixed_text(tape_forward / hand_forward, 2)
             << "\n"
             << "  The tape also computes dX (nobody asked for it), zeroes every gradient and\n"
             << "  copies what each VJP keeps; tanh, the costly part, is in the forward pass.\n"
@@ -292,13 +265,13 @@ void train_deeper(std::vector<bp::Layer> layers, arma::uword N, std::uint64_t se
     const double correct = accuracy(t.tape.value(t.logits), moons.labels);
     curve.row(static_cast<arma::uword>(epoch)) = arma::rowvec{static_cast<double>(epoch), loss, correct};
     if (!std::isfinite(loss))
-      throw bp::InputError("--lr " + fixed(rate, 3) + ": training diverged at epoch " +
+      throw bp::InputError("--lr " + bp::fixed_text(rate, 3) + ": training diverged at epoch " +
                            std::to_string(epoch) + "; try a smaller rate");
     const bool show = epoch == 0 || epoch == epochs || epoch % std::max(1, epochs / 6) == 0;
     if (show)
-      std::cout << "    " << std::setw(5) << epoch << std::setw(10) << fixed(loss, 4)
+      std::cout << "    " << std::setw(5) << epoch << std::setw(10) << bp::fixed_text(loss, 4)
                 << std::setw(10)
-                << fixed(100.0 * correct, 1) << "%\n";
+                << bp::fixed_text(100.0 * correct, 1) << "%\n";
     if (epoch == epochs) break;
     t.tape.backward(t.L);
     for (std::size_t l = 0; l < layers.size(); ++l) {

@@ -91,4 +91,17 @@ double median_seconds(int repeats, const std::function<void()>& run) {
   return median(times);
 }
 
+std::pair<double, double> interleaved_median_seconds(int rounds, const std::function<void()>& a,
+                                                     const std::function<void()>& b) {
+  std::vector<double> ta, tb;
+  for (int i = 0; i < rounds; ++i) {
+    for (const bool first : {true, false}) {
+      const Clock::time_point start = Clock::now();
+      (first ? a : b)();
+      (first ? ta : tb).push_back(seconds_since(start));
+    }
+  }
+  return {median(ta), median(tb)};
+}
+
 }  // namespace bp

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bp {
@@ -68,5 +69,10 @@ double median(std::vector<double>& times);
 
 /// The median of `repeats` timings of `run`, in seconds.
 double median_seconds(int repeats, const std::function<void()>& run);
+
+/// The medians of `rounds` timings of `a` and of `b`, in seconds, run in turns (a, b, a, b, …)
+/// so that a busy or warming machine weighs on both alike.
+std::pair<double, double> interleaved_median_seconds(int rounds, const std::function<void()>& a,
+                                                     const std::function<void()>& b);
 
 }  // namespace bp
