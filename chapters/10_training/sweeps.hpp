@@ -27,6 +27,7 @@ inline const std::vector<arma::uword> kSweepHiddenSizes = {1, 2, 3, 5, 20, 50, 5
 
 /// The accuracy of `params` on `data`, NaN when the data set is empty (no held-out set).
 /// @param params  W1 D×H, b1 1×H, W2 H×K, b2 1×K
+/// @param data    the points (N×D) and their labels
 double accuracy_on(const Params& params, const Dataset& data);
 
 /// Trains `params` (W1 D×H, b1 1×H, W2 H×K, b2 1×K, freshly initialised) in place and returns
