@@ -12,15 +12,11 @@
 namespace fs = std::filesystem;
 
 namespace bp {
-namespace {
 
-/// Whether `c` is a control character (a newline, a carriage return, a NUL, DEL...).
 bool is_control(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u < 0x20 || u == 0x7f;
 }
-
-}  // namespace
 
 std::string printable(std::string_view text) {
   static const char digits[] = "0123456789abcdef";

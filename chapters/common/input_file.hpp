@@ -54,6 +54,9 @@ class InputFile {
 /// (named pipe)"), from its st_mode.
 std::string file_kind(unsigned mode);
 
+/// Whether `c` is a control character (bytes 0 to 31, and 127: a NUL, a newline, DEL).
+bool is_control(char c);
+
 /// `text` with every control character (bytes 0 to 31, and 127: a NUL, a newline) written as a
 /// backslash, x and two hex digits, so that a message quoting it stays one whole line.
 std::string printable(std::string_view text);

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/input_error.hpp"
+#include "common/input_file.hpp"
 
 #ifndef BP_PLOTS_DIR
 #error "BP_PLOTS_DIR must name the folder of the gnuplot scripts"
@@ -24,12 +25,6 @@ namespace fs = std::filesystem;
 
 namespace bp {
 namespace {
-
-/// Whether `c` is a control character (a newline, a carriage return, a NUL, DEL...).
-bool is_control(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return u < 0x20 || u == 0x7f;
-}
 
 /// A gnuplot string literal of a text: single quotes, in which gnuplot interprets nothing (no
 /// backslash escapes, no `command` substitution, no @macros) but a doubled quote, which stands
