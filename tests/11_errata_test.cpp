@@ -93,7 +93,8 @@ std::string logic_error_of(Call call) {
 // The equation is a string_view: a reference-returning function given a temporary std::string
 // is what g++ 13+ flags as a possible dangling reference (-Wdangling-reference), though the row
 // returned lives in the table, not in the argument.
-const bp::errata::Erratum& row_of(const std::vector<bp::errata::Erratum>& table, std::string_view equation) {
+const bp::errata::Erratum& row_of(const std::vector<bp::errata::Erratum>& table,
+                                  std::string_view equation) {
   for (const bp::errata::Erratum& row : table)
     if (row.equation == equation) return row;
   throw std::out_of_range("the table has no row " + std::string(equation));
@@ -752,7 +753,8 @@ TEST(Errata_Table, OnABatchThePrintedEq15HasOneRowPerSample) {
   EXPECT_EQ(eq15.as_printed.shape, "4×2");
   EXPECT_EQ(eq15.as_printed.detail, "1×2");
   EXPECT_EQ(eq15.status(), "wrong");
-  for (const bp::errata::Erratum& row : table) EXPECT_TRUE(row.as_corrected.agrees()) << row.equation;
+  for (const bp::errata::Erratum& row : table)
+    EXPECT_TRUE(row.as_corrected.agrees()) << row.equation;
 }
 
 TEST(Errata_Table, WhereThePrintedProductHappensToBeDefinedItIsStillWrong) {

@@ -1,6 +1,6 @@
 // Tests of the files the programs write (chapters/common/files.hpp) and of saved networks
-// (chapters/10_training/network_file.hpp): written whole or not at all, read back exactly, and every
-// damaged file refused in one line.
+// (chapters/10_training/network_file.hpp): written whole or not at all, read back exactly, and
+// every damaged file refused in one line.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>

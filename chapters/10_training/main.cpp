@@ -6,20 +6,18 @@
 // (chapters/10_training/network_file.hpp); --load FILE uses it instead of training, and redraws
 // its decision boundary.
 #include <malloc.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "03_forward/forward.hpp"
 #include "10_training/figures.hpp"
 #include "10_training/network_file.hpp"
+#include "10_training/progress.hpp"
 #include "10_training/sweeps.hpp"
 #include "10_training/training.hpp"
 #include "common/data.hpp"
@@ -95,56 +93,6 @@ void add_flags(bp::Program& program, Flags& f) {
         const double rows = 6.0 * f.samples + 2000.0 + (f.no_plots ? 0.0 : 40000.0);
         return 8.0 * static_cast<double>(f.hidden) * rows + 64e6;
       });
-}
-
-/// A line that shows training progress on a terminal, rewritten in place at most ten times a
-/// second; silent when the output is a file or a pipe (tests, logs, the figures target).
-class ProgressLine {
- public:
-  explicit ProgressLine(std::string label)
-      : label_(std::move(label)), on_(::isatty(STDOUT_FILENO) == 1) {}
-  ~ProgressLine() { clear(); }
-  ProgressLine(const ProgressLine&) = delete;
-  ProgressLine& operator=(const ProgressLine&) = delete;
-
-  /// Shows epoch e of `epochs` with what it measured.
-  void show(arma::uword e, arma::uword epochs, const bp::EpochResult& r) {
-    if (!on_) return;
-    const auto now = bp::Clock::now();
-    if (e + 1 != epochs && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    std::ostringstream line;
-    line << "  " << label_ << "epoch " << e + 1 << " of " << epochs << ": loss "
-         << std::setprecision(5) << r.loss << ", accuracy " << bp::percent_text(r.accuracy);
-    const std::string text = line.str();
-    std::cout << '\r' << text << std::string(width_ > text.size() ? width_ - text.size() : 0, ' ')
-              << std::flush;
-    width_ = text.size();
-  }
-
-  /// Removes the line, so that the next output starts on a clean line.
-  void clear() {
-    if (!on_ || width_ == 0) return;
-    std::cout << '\r' << std::string(width_, ' ') << '\r' << std::flush;
-    width_ = 0;
-  }
-
- private:
-  std::string label_;
-  bool on_;
-  std::size_t width_ = 0;
-  bp::Clock::time_point last_{};
-};
-
-/// Trains `params` with bp::train (this chapter's train_epoch) and a progress line labelled
-/// `label`.
-bp::History train_with_progress(bp::Params& params, const bp::Dataset& data,
-                                const bp::TrainSettings& settings, const std::string& label) {
-  ProgressLine line(label);
-  const arma::mat Y = bp::one_hot(data.labels, data.classes);
-  return bp::train(params, data.X, Y, settings, [&](arma::uword e, const bp::EpochResult& r) {
-    line.show(e, settings.epochs, r);
-  });
 }
 
 /// "W1 2×500, b1 1×500, W2 500×2, b2 1×2 (2502 numbers".
@@ -267,7 +215,8 @@ void show_loaded(const Flags& f, bool hidden_given, const Data& data, const fs::
                "flags as always: give the ones it was trained with to see the same points.\n";
   const double loss = bp::cross_entropy_from_logits(bp::forward(params, data.train.X).Z2, data.Y);
   std::cout << "\n3. The loaded network: loss " << loss << " (cross-entropy), accuracy "
-            << accuracies_text(bp::accuracy_on(params, data.train), bp::accuracy_on(params, data.held_out))
+            << accuracies_text(bp::accuracy_on(params, data.train),
+                               bp::accuracy_on(params, data.held_out))
             << "\n";
   if (!f.save_file.empty()) save_trained(f.save_file, params);
   if (f.no_plots) {
@@ -298,7 +247,7 @@ bp::History train_network(const Flags& f, const Data& data, const fs::path& dir,
   std::cout << "\n3. Training: " << f.epochs << " epochs of gradient descent, rate eta = " << f.rate
             << ", L2 lambda = " << f.lambda << (f.lambda == 0.0 ? " (no penalty)" : "") << "\n";
   const bp::Clock::time_point start = bp::Clock::now();
-  const bp::History history = train_with_progress(params, data.train, f.settings(), "");
+  const bp::History history = bp::train_with_progress(params, data.train, f.settings(), "");
   const double seconds = bp::seconds_since(start);
   const arma::uword K = data.train.classes;
   std::cout << "  Before training: loss " << history.loss(0) << " (ln " << K << " = "
@@ -360,7 +309,7 @@ void sweep_hidden_sizes(const Flags& f, const Data& data, const fs::path& dir,
   const std::vector<bp::SizeRun> sizes = bp::train_hidden_sizes(
       bp::kSweepHiddenSizes, data.train, data.held_out, f.seed,
       [&](bp::Params& p) {
-        return train_with_progress(p, data.train, f.settings(),
+        return bp::train_with_progress(p, data.train, f.settings(),
                                    "H = " + std::to_string(p.W1.n_cols) + ": ");
       },
       &main_run);
@@ -403,7 +352,7 @@ void sweep_rates(const Flags& f, const Data& data, const fs::path& dir,
     } else {
       bp::Params p = bp::init_params(static_cast<arma::uword>(f.hidden), f.seed, 2,
                                      data.train.classes);
-      run.history = train_with_progress(p, data.train, {rate_epochs, r, f.lambda},
+      run.history = bp::train_with_progress(p, data.train, {rate_epochs, r, f.lambda},
                                         "rate " + bp::number_text(r) + ": ");
     }
     std::cout << "  rate " << std::setw(4) << r << ": " << bp::describe_run(run.history);

@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
     const std::size_t which_column = 13;
     std::size_t form_column = 0;
     for (const bp::errata::Erratum& row : table)
-      form_column =
-          std::max({form_column, bp::text_width(row.printed) + 1, bp::text_width(row.corrected) + 1});
+      form_column = std::max(
+          {form_column, bp::text_width(row.printed) + 1, bp::text_width(row.corrected) + 1});
     std::cout << bp::pad("eq.", eq_column) << bp::pad("verdict", status_column)
               << bp::pad("", which_column) << bp::pad("form", form_column) << "checked\n";
     std::cout << std::string(eq_column + status_column + which_column + form_column + 13, '-')

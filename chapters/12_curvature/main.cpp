@@ -68,27 +68,6 @@ void require_trained(const arma::vec& losses, const std::string& what) {
                          " with these flags; try the defaults");
 }
 
-/// The product v ↦ H(θ) v of the loss whose gradient is `gradient`, through exercise 12.1.
-bp::LinearMap hessian_times(const bp::GradientFunction& gradient, const arma::vec& theta) {
-  return [gradient, theta](const arma::vec& v) {
-    return bp::hessian_vector_product(gradient, theta, v, bp::kHessianStep);
-  };
-}
-
-/// One sentence on a run, from its numbers: does e_t change sign each step, and shrink or grow?
-void describe_run(const std::string& name, const bp::DescentRun& run) {
-  const arma::uword span = std::min<arma::uword>(15, run.along.n_elem - 1);
-  bool alternates = true;
-  for (arma::uword t = 0; t < span; ++t)
-    alternates = alternates && run.along(t) * run.along(t + 1) < 0.0;
-  const double factor = bp::factor_per_step(run, span);
-  std::cout << "  " << name << ", e_t "
-            << (alternates ? "changes sign every step" : "does not change sign every step")
-            << " and " << (factor < 1.0 ? "shrinks" : "grows") << " by a factor "
-            << bp::fixed_text(factor, 3) << " per step (measured over the first " << span
-            << " steps).\n";
-}
-
 /// A run's rate, the quadratic model's factor, and e_t and the loss at a few steps.
 void print_run(const std::string& name, const bp::DescentRun& run, double lambda) {
   const arma::uword steps = run.loss.n_elem - 1;
@@ -227,7 +206,7 @@ void small_network(const Flags& f, const arma::mat& X, const arma::mat& Y,
   describe_flattest(H1, Y.n_cols);
   start = Clock::now();
   const bp::PowerIteration small_power =
-      bp::power_iteration(hessian_times(small_gradient, small_theta), n_small, f.seed);
+      bp::power_iteration(bp::hessian_times(small_gradient, small_theta), n_small, f.seed);
   std::cout << "  Power iteration (12.3) on Hessian-vector products (12.1): λ = "
             << sci(small_power.eigenvalue, 6) << " after " << small_power.iterations
             << " products, in " << bp::seconds_text(seconds_since(start))
@@ -273,7 +252,7 @@ NearMinimum post_network(const Flags& f, const arma::mat& X, const arma::mat& Y)
             << " s.\n";
   Clock::time_point start = Clock::now();
   const bp::PowerIteration power0 =
-      bp::power_iteration(hessian_times(m.gradient, m.theta), n, f.seed);
+      bp::power_iteration(bp::hessian_times(m.gradient, m.theta), n, f.seed);
   std::cout << "  At initialisation, power iteration: λmax = " << sci(power0.eigenvalue, 4)
             << " after " << power0.iterations << " products (" << 2 * power0.iterations
             << " gradients, " << bp::seconds_text(seconds_since(start))
@@ -294,7 +273,7 @@ NearMinimum post_network(const Flags& f, const arma::mat& X, const arma::mat& Y)
                "as the\n  parameters move, and the 2/λmax of the start says little about the "
                "steps after it.\n";
   start = Clock::now();
-  m.power = bp::power_iteration(hessian_times(m.gradient, m.theta), n, f.seed);
+  m.power = bp::power_iteration(bp::hessian_times(m.gradient, m.theta), n, f.seed);
   m.power_seconds = seconds_since(start);
   const double lambda = m.power.eigenvalue;
   if (!(lambda > 0.0))
@@ -362,8 +341,8 @@ void step_limit(const Flags& f, const NearMinimum& m, const std::filesystem::pat
       bp::descend_along(m.gradient, m.loss, start_point, kAbove * 2.0 / lambda, T, v1, lambda);
   print_run(bp::fixed_text(kBelow, 1) + " × 2/λmax", below, lambda);
   print_run(bp::fixed_text(kAbove, 1) + " × 2/λmax", above, lambda);
-  describe_run("Below the limit", below);
-  describe_run("Above it", above);
+  std::cout << "  Below the limit, " << bp::describe_descent(below) << ".\n"
+            << "  Above it, " << bp::describe_descent(above) << ".\n";
   const arma::uword peak = above.loss.index_max();
   if (peak > 0 && peak < T)
     std::cout << "  Above the limit the loss rose from " << bp::fixed_text(above.loss(0), 4)

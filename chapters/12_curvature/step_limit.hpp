@@ -10,10 +10,19 @@
 #pragma once
 
 #include <armadillo>
+#include <string>
 
 #include "12_curvature/curvature.hpp"
 
 namespace bp {
+
+/**
+ * @brief The product v ↦ H(θ) v of the loss whose gradient is `gradient`, through exercise 12.1
+ * (bp::hessian_vector_product, step kHessianStep): what power iteration multiplies by.
+ * @param gradient  ∇J, n numbers
+ * @param theta     n  the point θ
+ */
+LinearMap hessian_times(const GradientFunction& gradient, const arma::vec& theta);
 
 /**
  * @brief The eigenvalues of a symmetric matrix, through LAPACK's symmetric eigensolver
@@ -60,5 +69,10 @@ DescentRun descend_along(const GradientFunction& gradient, const LossFunction& l
 /// The geometric mean of |along(t+1) / along(t)| over the first `span` steps of `run`: the
 /// factor by which each step multiplies the distance along v1 (1 − ηλmax in the quadratic model).
 double factor_per_step(const DescentRun& run, arma::uword span);
+
+/// One sentence on a run, from its numbers: whether e_t = `along` changes sign every step, and
+/// whether it shrinks or grows, by factor_per_step over the first 15 steps ("e_t changes sign
+/// every step and shrinks by a factor 0.800 per step (measured over the first 15 steps)").
+std::string describe_descent(const DescentRun& run);
 
 }  // namespace bp

@@ -164,12 +164,12 @@ void time_both(bp::PostsTape& posts, const bp::Params& params, const arma::mat& 
       });
   std::cout << "3. The cost, median of " << rounds << " runs each, in turns (N = " << X.n_rows
             << ", H = " << params.W1.n_cols << ")\n"
-            << "    backward: by hand " << bp::fixed_text(hand_backward * 1e3, 3) << " ms, the tape "
-            << bp::fixed_text(tape_backward * 1e3, 3) << " ms: ratio "
+            << "    backward: by hand " << bp::fixed_text(hand_backward * 1e3, 3)
+            << " ms, the tape " << bp::fixed_text(tape_backward * 1e3, 3) << " ms: ratio "
             << bp::fixed_text(tape_backward / hand_backward, 2) << "\n"
-            << "    forward:  by hand " << bp::fixed_text(hand_forward * 1e3, 3) << " ms, recording "
-            << bp::fixed_text(tape_forward * 1e3, 3) << " ms: ratio " << bp::fixed_text(tape_forward / hand_forward, 2)
-            << "\n"
+            << "    forward:  by hand " << bp::fixed_text(hand_forward * 1e3, 3)
+            << " ms, recording " << bp::fixed_text(tape_forward * 1e3, 3) << " ms: ratio "
+            << bp::fixed_text(tape_forward / hand_forward, 2) << "\n"
             << "  The tape also computes dX (nobody asked for it), zeroes every gradient and\n"
             << "  copies what each VJP keeps; tanh, the costly part, is in the forward pass.\n"
             << "  The ratio depends on the allocator and the machine's load as much as on the\n"
