@@ -50,9 +50,9 @@ namespace {
 
 struct AllreduceCalls {
   int calls = 0;
-  int count = 0;         ///< the numbers of the last call
-  bool doubles = true;   ///< every call on MPI_DOUBLE
-  bool sums = true;      ///< every call with MPI_SUM
+  int count = 0;        ///< the numbers of the last call
+  bool doubles = true;  ///< every call on MPI_DOUBLE
+  bool sums = true;     ///< every call with MPI_SUM
 };
 AllreduceCalls g_allreduce;
 
@@ -216,19 +216,19 @@ const std::map<std::string, AllreduceFn>& planted_allreduces() {
       {"OneCallPerBlock",  // the right sums, in four calls: four latencies
        [](bp::Grads& g, MPI_Comm comm) {
          for (arma::mat* block : {&g.dW1, &g.dW2})
-           MPI_Allreduce(MPI_IN_PLACE, block->memptr(), static_cast<int>(block->n_elem),
-                         MPI_DOUBLE, MPI_SUM, comm);
+           MPI_Allreduce(MPI_IN_PLACE, block->memptr(), static_cast<int>(block->n_elem), MPI_DOUBLE,
+                         MPI_SUM, comm);
          for (arma::rowvec* block : {&g.db1, &g.db2})
-           MPI_Allreduce(MPI_IN_PLACE, block->memptr(), static_cast<int>(block->n_elem),
-                         MPI_DOUBLE, MPI_SUM, comm);
+           MPI_Allreduce(MPI_IN_PLACE, block->memptr(), static_cast<int>(block->n_elem), MPI_DOUBLE,
+                         MPI_SUM, comm);
        }},
       {"AveragedOverTheRanks",  // the sum divided by R, as if the shares were means
        [](bp::Grads& g, MPI_Comm comm) {
          int R = 1;
          MPI_Comm_size(comm, &R);
          arma::vec buffer = bp::pack_grads(g);
-         MPI_Allreduce(MPI_IN_PLACE, buffer.memptr(), static_cast<int>(buffer.n_elem),
-                       MPI_DOUBLE, MPI_SUM, comm);
+         MPI_Allreduce(MPI_IN_PLACE, buffer.memptr(), static_cast<int>(buffer.n_elem), MPI_DOUBLE,
+                       MPI_SUM, comm);
          bp::unpack_grads(buffer / R, g);
        }},
       {"ReducedToRankZeroOnly",  // MPI_Reduce: the other ranks keep their own share
@@ -241,8 +241,8 @@ const std::map<std::string, AllreduceFn>& planted_allreduces() {
       {"MaxInsteadOfSum",
        [](bp::Grads& g, MPI_Comm comm) {
          arma::vec buffer = bp::pack_grads(g);
-         MPI_Allreduce(MPI_IN_PLACE, buffer.memptr(), static_cast<int>(buffer.n_elem),
-                       MPI_DOUBLE, MPI_MAX, comm);
+         MPI_Allreduce(MPI_IN_PLACE, buffer.memptr(), static_cast<int>(buffer.n_elem), MPI_DOUBLE,
+                       MPI_MAX, comm);
          bp::unpack_grads(buffer, g);
        }},
   };
@@ -322,9 +322,9 @@ Curve reference_training(bp::Params params, const arma::mat& X, const arma::mat&
   for (arma::uword e = 0; e < E; ++e) {
     const bp::Cache cache = bp::test::reference_forward(params, X);
     curve.loss(e) = bp::test::reference_loss_from_logits(cache.Z2, Y);
-    curve.accuracy(e) = static_cast<double>(arma::accu(arma::index_max(cache.P, 1) ==
-                                                       arma::index_max(Y, 1))) /
-                        static_cast<double>(X.n_rows);
+    curve.accuracy(e) =
+        static_cast<double>(arma::accu(arma::index_max(cache.P, 1) == arma::index_max(Y, 1))) /
+        static_cast<double>(X.n_rows);
     const bp::Grads g = bp::test::reference_backward(params, cache, Y);
     params.W1 -= rate * g.dW1;
     params.b1 -= rate * g.db1;
@@ -344,8 +344,8 @@ enum class Mistake { None, AveragingLocalMeans, LossOfTheRankOnly, NoAllreduce }
 
 /// A data-parallel epoch written with the trusted reference, with one mistake (or none: it must
 /// pass every check). X n_k×D, Y n_k×K: this rank's shard of a batch of N.
-bp::EpochResult trusted_epoch(bp::Params& p, const arma::mat& X, const arma::mat& Y,
-                              arma::uword N, double rate, MPI_Comm comm, Mistake mistake) {
+bp::EpochResult trusted_epoch(bp::Params& p, const arma::mat& X, const arma::mat& Y, arma::uword N,
+                              double rate, MPI_Comm comm, Mistake mistake) {
   int R = 1;
   MPI_Comm_size(comm, &R);
   bp::Grads g = mistake == Mistake::AveragingLocalMeans ? local_mean_gradient(p, X, Y)
@@ -411,8 +411,8 @@ void check_training(MPI_Comm world, const EpochFn& epoch, int epochs, const std:
           arma::max(arma::abs(loss - reference.loss) / arma::abs(reference.loss)), comm);
       out[key + "accuracy"] =
           largest_over_ranks(arma::abs(accuracy - reference.accuracy).max(), comm);
-      out[key + "params"] = largest_over_ranks(
-          difference(as_blocks(params), as_blocks(reference.params)), comm);
+      out[key + "params"] =
+          largest_over_ranks(difference(as_blocks(params), as_blocks(reference.params)), comm);
       out[key + "same_bits"] = same_bits_everywhere(as_blocks(params), comm);
       out[key + "kind"] = shard_kind(c.plan);
     }
@@ -446,8 +446,8 @@ void epoch_task(MPI_Comm world, bp::RankResults& out) {
     bp::Params params = e.params;
     double refused = 0.0;
     try {
-      bp::data_parallel_epoch(params, bp::shard_rows(e.X, mine), bp::shard_rows(e.Y, mine), 14,
-                              0.5, comm);
+      bp::data_parallel_epoch(params, bp::shard_rows(e.X, mine), bp::shard_rows(e.Y, mine), 14, 0.5,
+                              comm);
     } catch (const bp::ShapeError&) {
       refused = 1.0;
     }
@@ -509,10 +509,10 @@ TEST(DataParallel_ShardPlan, PlantedPlansAreCaught) {
   // The ways tutorials make shards equal, and a remainder left to one rank: each fails the check
   // that every sample is in exactly one shard and the sizes differ by at most one.
   const std::map<std::string, std::vector<bp::Shard>> planted = {
-      {"DropsTheRemainder", {{0, 2}, {2, 2}, {4, 2}, {6, 2}}},         // samples 8, 9 lost
-      {"RoundsUpPastTheEnd", {{0, 3}, {3, 3}, {6, 3}, {9, 3}}},        // 12 "samples"
-      {"RepeatsSamplesToFillUp", {{0, 3}, {3, 3}, {6, 3}, {7, 3}}},    // 7, 8 twice
-      {"RemainderOnTheLastRank", {{0, 2}, {2, 2}, {4, 2}, {6, 4}}},    // 2 against 4
+      {"DropsTheRemainder", {{0, 2}, {2, 2}, {4, 2}, {6, 2}}},       // samples 8, 9 lost
+      {"RoundsUpPastTheEnd", {{0, 3}, {3, 3}, {6, 3}, {9, 3}}},      // 12 "samples"
+      {"RepeatsSamplesToFillUp", {{0, 3}, {3, 3}, {6, 3}, {7, 3}}},  // 7, 8 twice
+      {"RemainderOnTheLastRank", {{0, 2}, {2, 2}, {4, 2}, {6, 4}}},  // 2 against 4
       {"OneShardTooFew", {{0, 4}, {4, 3}, {7, 3}}}};
   for (const auto& [name, plan] : planted)
     EXPECT_NE(bp::plan_problem(plan, 10, 4), "") << name << " was not caught";
@@ -536,7 +536,8 @@ bp::Cache shard_cache(const bp::Params& params, const arma::mat& X) {
 }
 
 /// The shares of every shard of `plan` added up, as the allreduce would.
-bp::Grads sum_of_shares(const ShareFn& share, const Example& e, const std::vector<bp::Shard>& plan) {
+bp::Grads sum_of_shares(const ShareFn& share, const Example& e,
+                        const std::vector<bp::Shard>& plan) {
   bp::Grads sum = bp::zero_grads(e.params);
   for (const bp::Shard& shard : plan) {
     const bp::Grads g = share(e.params, shard_cache(e.params, bp::shard_rows(e.X, shard)),
@@ -568,15 +569,16 @@ std::pair<double, std::string> worst_sum_of_shares(const ShareFn& share, int kin
 // [shard-gradient-test]
 TEST(DataParallel_ShardGradient, HasTheParametersShapes) {
   const Example e = example(5, 3, 13, 1);
-  const bp::Grads g = bp::shard_gradient(e.params, shard_cache(e.params, e.X.rows(0, 3)),
-                                         e.Y.rows(0, 3), 13);
+  const bp::Grads g =
+      bp::shard_gradient(e.params, shard_cache(e.params, e.X.rows(0, 3)), e.Y.rows(0, 3), 13);
   EXPECT_TRUE(bp::test::HasTheShapesOfTheParameters(g, e.params));
 }
 
 TEST(DataParallel_ShardGradient, SharesAddUpToTheWholeGradient) {
   const auto [worst, where] = worst_sum_of_shares(bp::shard_gradient, -1);
   EXPECT_LE(worst, 1e-14) << "the shares of the ranks do not add up to backward() of the whole "
-                             "batch; worst at " << where;
+                             "batch; worst at "
+                          << where;
 }
 
 TEST(DataParallel_ShardGradient, IsNkOverNTimesTheShardsOwnMeanGradient) {
@@ -591,8 +593,8 @@ TEST(DataParallel_ShardGradient, IsNkOverNTimesTheShardsOwnMeanGradient) {
 
 TEST(DataParallel_ShardGradient, AnEmptyShardGivesZerosInTheParametersShapes) {
   const Example e = example(5, 3, 13, 3);
-  const bp::Grads g = bp::shard_gradient(e.params, shard_cache(e.params, arma::mat(0, 2)),
-                                         arma::mat(0, 3), 13);
+  const bp::Grads g =
+      bp::shard_gradient(e.params, shard_cache(e.params, arma::mat(0, 2)), arma::mat(0, 3), 13);
   ASSERT_TRUE(bp::test::HasTheShapesOfTheParameters(g, e.params));
   EXPECT_EQ(arma::abs(bp::pack_grads(g)).max(), 0.0);
 }
@@ -603,9 +605,9 @@ TEST(DataParallel_ShardGradient, RefusesShapesThatDoNotFit) {
   // Labels of another shard's size, and an N smaller than the shard or zero.
   EXPECT_THROW(bp::shard_gradient(e.params, cache, e.Y.rows(0, 2), 13), bp::ShapeError);
   EXPECT_THROW(bp::shard_gradient(e.params, cache, e.Y.rows(0, 3), 3), bp::ShapeError);
-  EXPECT_THROW(bp::shard_gradient(e.params, shard_cache(e.params, arma::mat(0, 2)),
-                                  arma::mat(0, 3), 0),
-               bp::ShapeError);
+  EXPECT_THROW(
+      bp::shard_gradient(e.params, shard_cache(e.params, arma::mat(0, 2)), arma::mat(0, 3), 0),
+      bp::ShapeError);
 }
 
 TEST(DataParallel_ShardGradient, PlantedSharesAreCaught) {
@@ -639,7 +641,8 @@ std::vector<std::pair<std::string, int>> allreduce_cases() {
   std::vector<std::pair<std::string, int>> keys;
   for (int R = 1; R <= bp::test::kTaskRanks; ++R)
     for (const ShardCase& c : shard_cases(R))
-      keys.emplace_back(std::string("R") + std::to_string(R) + "." + c.name + ".", shard_kind(c.plan));
+      keys.emplace_back(std::string("R") + std::to_string(R) + "." + c.name + ".",
+                        shard_kind(c.plan));
   return keys;
 }
 
@@ -676,10 +679,12 @@ TEST(DataParallel_Allreduce, EveryRankHoldsTheSameBits) {
 TEST(DataParallel_Allreduce, IsOneCallOnAPackedBufferOfSums) {
   const bp::RankResults& r = task_results("allreduce");
   for (const auto& [key, kind] : allreduce_cases()) {
-    EXPECT_EQ(bp::rank_result(r, key + "calls"), 1.0) << key << ": one MPI_Allreduce for all four blocks";
+    EXPECT_EQ(bp::rank_result(r, key + "calls"), 1.0)
+        << key << ": one MPI_Allreduce for all four blocks";
     EXPECT_EQ(bp::rank_result(r, key + "count"), bp::rank_result(r, key + "size"))
         << key << ": the call should carry every number of the gradient, G = DH + H + HK + K";
-    EXPECT_EQ(bp::rank_result(r, key + "doubles_summed"), 1.0) << key << ": MPI_DOUBLE with MPI_SUM";
+    EXPECT_EQ(bp::rank_result(r, key + "doubles_summed"), 1.0)
+        << key << ": MPI_DOUBLE with MPI_SUM";
   }
 }
 
@@ -691,8 +696,10 @@ TEST(DataParallel_Allreduce, PlantedAllreducesAreCaught) {
     bool caught = false;
     for (const auto& [key, kind] : allreduce_cases()) {
       const std::string k = name + "." + key;
-      caught = caught || bp::rank_result(r, k + "difference") > 1e-9 || bp::rank_result(r, k + "same_bits") != 1.0 ||
-               bp::rank_result(r, k + "calls") != 1.0 || bp::rank_result(r, k + "doubles_summed") != 1.0;
+      caught = caught || bp::rank_result(r, k + "difference") > 1e-9 ||
+               bp::rank_result(r, k + "same_bits") != 1.0 ||
+               bp::rank_result(r, k + "calls") != 1.0 ||
+               bp::rank_result(r, k + "doubles_summed") != 1.0;
     }
     EXPECT_TRUE(caught) << name << " was not caught";
   }
@@ -721,7 +728,8 @@ std::vector<std::pair<std::string, int>> training_keys() {
   std::vector<std::pair<std::string, int>> keys;
   for (int R = 1; R <= bp::test::kTaskRanks; ++R)
     for (const ShardCase& c : training_cases(R))
-      keys.emplace_back(std::string("R") + std::to_string(R) + "." + c.name + ".", shard_kind(c.plan));
+      keys.emplace_back(std::string("R") + std::to_string(R) + "." + c.name + ".",
+                        shard_kind(c.plan));
   return keys;
 }
 
@@ -732,7 +740,8 @@ TEST(DataParallel_Epoch, LossAndAccuracyCurvesAreChapter10sOver100Epochs) {
   const bp::RankResults& r = task_results("epoch");
   for (const auto& [key, kind] : training_keys()) {
     EXPECT_LE(bp::rank_result(r, key + "curve"), 1e-12) << key << " (" << kKindNames[kind] << ")";
-    EXPECT_LE(bp::rank_result(r, key + "accuracy"), 1e-12) << key << " (" << kKindNames[kind] << ")";
+    EXPECT_LE(bp::rank_result(r, key + "accuracy"), 1e-12)
+        << key << " (" << kKindNames[kind] << ")";
   }
 }
 
@@ -740,7 +749,8 @@ TEST(DataParallel_Epoch, ParametersEndAsChapter10sAndEqualOnEveryRank) {
   const bp::RankResults& r = task_results("epoch");
   for (const auto& [key, kind] : training_keys()) {
     EXPECT_LE(bp::rank_result(r, key + "params"), 1e-12) << key << " (" << kKindNames[kind] << ")";
-    EXPECT_EQ(bp::rank_result(r, key + "same_bits"), 1.0) << key << ": the ranks' parameters differ";
+    EXPECT_EQ(bp::rank_result(r, key + "same_bits"), 1.0)
+        << key << ": the ranks' parameters differ";
   }
 }
 

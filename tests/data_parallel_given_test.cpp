@@ -58,8 +58,8 @@ double difference(const bp::Grads& a, const bp::Grads& b) {
   const auto block = [](const arma::mat& x, const arma::mat& y) {
     return arma::abs(x - y).max() / std::max(arma::abs(y).max(), 1e-300);
   };
-  return std::max({block(a.dW1, b.dW1), block(a.db1, b.db1), block(a.dW2, b.dW2),
-                   block(a.db2, b.db2)});
+  return std::max(
+      {block(a.dW1, b.dW1), block(a.db1, b.db1), block(a.dW2, b.dW2), block(a.db2, b.db2)});
 }
 
 /// On `comm` (R ranks): the gradient three ways, each written under "<prefix>.<way>": MPI_SUM
@@ -81,9 +81,8 @@ void gradient_three_ways(MPI_Comm comm, const std::string& prefix, bp::RankResul
   bp::allreduce_grads(sum, comm);
 
   const bp::Shard chunks = bp::chunk_plan(kSamples, R, kChunk)[static_cast<std::size_t>(rank)];
-  const bp::Grads in_order =
-      bp::gradient_in_rank_order(e.params, bp::shard_rows(e.X, chunks),
-                                 bp::shard_rows(e.Y, chunks), kSamples, kChunk, comm);
+  const bp::Grads in_order = bp::gradient_in_rank_order(
+      e.params, bp::shard_rows(e.X, chunks), bp::shard_rows(e.Y, chunks), kSamples, kChunk, comm);
 
   bp::Grads partial = bp::zero_grads(e.params);
   bp::unpack_grads(bp::reduce_in_rank_order(bp::pack_grads(share_of(mine)), comm), partial);
@@ -204,7 +203,8 @@ TEST(DataParallel_Packing, AShardsRowsAndAnEmptyShard) {
 TEST(DataParallel_InRankOrder, IsBitIdenticalForAnyRankCount) {
   const bp::RankResults& r = task_results("order");
   for (int R = 2; R <= bp::test::kTaskRanks; ++R)
-    EXPECT_TRUE(same_digest(r, std::string("R") + std::to_string(R) + ".in_order", r, "R1.in_order"))
+    EXPECT_TRUE(
+        same_digest(r, std::string("R") + std::to_string(R) + ".in_order", r, "R1.in_order"))
         << R << " ranks summed in rank order give other bits than 1 rank";
 }
 
@@ -212,7 +212,9 @@ TEST(DataParallel_InRankOrder, BothWaysAgreeWithBackwardToRounding) {
   const bp::RankResults& r = task_results("order");
   for (int R = 1; R <= bp::test::kTaskRanks; ++R)
     for (const std::string way : {"sum", "in_order"})
-      EXPECT_LE(bp::rank_result(r, std::string("R") + std::to_string(R) + "." + way + ".difference"), 1e-14)
+      EXPECT_LE(
+          bp::rank_result(r, std::string("R") + std::to_string(R) + "." + way + ".difference"),
+          1e-14)
           << way << " on " << R << " ranks";
 }
 
@@ -222,8 +224,9 @@ TEST(DataParallel_InRankOrder, TheRanksPartialSumsInRankOrderAreNotIdentical) {
   const bp::RankResults& r = task_results("order");
   bool differs = false;
   for (int R = 2; R <= bp::test::kTaskRanks; ++R)
-    differs = differs ||
-              !same_digest(r, std::string("R") + std::to_string(R) + ".partial_sums_in_order", r, "R1.in_order");
+    differs =
+        differs || !same_digest(r, std::string("R") + std::to_string(R) + ".partial_sums_in_order",
+                                r, "R1.in_order");
   EXPECT_TRUE(differs) << "summing the ranks' partial sums gave the same bits for R = 1 … 4";
 }
 

@@ -290,10 +290,11 @@ inline arma::vec reduce_in_rank_order(const arma::mat& columns, MPI_Comm comm) {
     offsets[k] = static_cast<int>(std::min<long long>(all, INT_MAX));
     all += counts[k];
   }
-  require_shape(all <= INT_MAX, "reduce_in_rank_order: the columns are more than one call can send");
+  require_shape(all <= INT_MAX,
+                "reduce_in_rank_order: the columns are more than one call can send");
   arma::vec gathered(rank == 0 ? static_cast<arma::uword>(all) : 0);
-  MPI_Gatherv(columns.memptr(), mine, MPI_DOUBLE, gathered.memptr(), counts.data(),
-              offsets.data(), MPI_DOUBLE, 0, comm);
+  MPI_Gatherv(columns.memptr(), mine, MPI_DOUBLE, gathered.memptr(), counts.data(), offsets.data(),
+              MPI_DOUBLE, 0, comm);
   arma::vec sum(columns.n_rows, arma::fill::zeros);
   if (rank == 0) {
     // Rank 0's columns, then rank 1's, ...: the order of the chunks in the batch.

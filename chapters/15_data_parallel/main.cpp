@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "03_forward/forward.hpp"
@@ -67,8 +68,10 @@ Problem make_problem(const Settings& s) {
   return {moons.X, bp::one_hot(moons.labels, moons.classes), bp::init_params(s.hidden, s.seed)};
 }
 
-/// The rank counts of --ranks: "1,2,3,4". @throws InputError naming the first bad one.
+/// The rank counts of --ranks, "1,2,3,4" (given, or 1, 2, 3 and 4 when it is not).
+/// @throws InputError naming the first bad one.
 std::vector<int> parse_ranks(const std::string& text) {
+  if (text.empty()) return {1, 2, 3, 4};
   const std::string allowed = "use whole numbers from 1 to " + std::to_string(bp::kMaxRanks) +
                               ", separated by commas (such as 1,2,3,4)";
   std::vector<int> ranks;
@@ -104,8 +107,8 @@ double difference(const bp::Grads& a, const bp::Grads& b) {
   const auto block = [](const arma::mat& x, const arma::mat& y) {
     return arma::abs(x - y).max() / std::max(arma::abs(y).max(), 1e-300);
   };
-  return std::max({block(a.dW1, b.dW1), block(a.db1, b.db1), block(a.dW2, b.dW2),
-                   block(a.db2, b.db2)});
+  return std::max(
+      {block(a.dW1, b.dW1), block(a.db1, b.db1), block(a.dW2, b.dW2), block(a.db2, b.db2)});
 }
 
 /// The median of `repeats` timings of `run` on every rank of `comm`, the largest over the ranks.
@@ -151,9 +154,8 @@ void rank_work(const Settings& s, bp::RankResults& out) {
   bp::Grads sum = bp::shard_gradient(p.params, bp::forward(p.params, X), Y, s.samples);
   bp::allreduce_grads(sum, comm);
   const bp::Shard chunks = bp::chunk_plan(s.samples, R, kChunk)[static_cast<std::size_t>(rank)];
-  const bp::Grads in_order =
-      bp::gradient_in_rank_order(p.params, bp::shard_rows(p.X, chunks),
-                                 bp::shard_rows(p.Y, chunks), s.samples, kChunk, comm);
+  const bp::Grads in_order = bp::gradient_in_rank_order(
+      p.params, bp::shard_rows(p.X, chunks), bp::shard_rows(p.Y, chunks), s.samples, kChunk, comm);
   if (rank == 0) {
     const bp::Grads whole = bp::backward(p.params, bp::forward(p.params, p.X), p.Y);
     out["sum_difference"] = difference(sum, whole);
@@ -164,8 +166,8 @@ void rank_work(const Settings& s, bp::RankResults& out) {
 
   // 2. One reduction of the G numbers of a gradient, each way.
   bp::Grads g = bp::zero_grads(p.params);
-  out["allreduce_seconds"] =
-      median_seconds(kReductionRepeats, [&] { bp::allreduce_grads(g, comm); }, comm);
+  out["allreduce_seconds"] = median_seconds(
+      kReductionRepeats, [&] { bp::allreduce_grads(g, comm); }, comm);
   const arma::mat columns(bp::gradient_size(g), (chunks.count + kChunk - 1) / kChunk,
                           arma::fill::zeros);
   out["in_order_seconds"] = median_seconds(
@@ -221,6 +223,24 @@ std::string shard_sizes(const bp::RankResults& r) {
                              : std::to_string(smallest) + "–" + std::to_string(largest);
 }
 
+/// A run's row: its results, and its loss curve against chapter 10's `curve`.
+Row make_row(int R, bp::RankResults results, const arma::vec& curve) {
+  Row row{R, std::move(results), 0.0};
+  for (arma::uword e = 0; e < curve.n_elem; ++e) {
+    const double loss = bp::rank_result(row.results, "loss." + std::to_string(e));
+    row.agreement = std::max(row.agreement, std::abs(loss - curve(e)) / std::abs(curve(e)));
+  }
+  return row;
+}
+
+/// "R ranks: shards of …; loss agrees with chapter 10 to …; … ms per epoch".
+void print_row(const Row& row) {
+  std::cout << "  " << row.ranks << (row.ranks == 1 ? " rank: " : " ranks: ") << "shards of "
+            << shard_sizes(row.results) << " samples; loss agrees with chapter 10 to "
+            << sci(row.agreement) << "; " << ms(bp::rank_result(row.results, "seconds_per_epoch"))
+            << " per epoch\n";
+}
+
 /// 2. One run of mpirun per rank count, a line each: the loss curve against chapter 10's and
 /// the time per epoch.
 std::vector<Row> run_each_rank_count(const Settings& s, const arma::vec& curve,
@@ -230,16 +250,8 @@ std::vector<Row> run_each_rank_count(const Settings& s, const arma::vec& curve,
             << " epochs each; the loss curve against section 1's):\n";
   std::vector<Row> rows;
   for (const int R : s.ranks) {
-    Row row{R, bp::run_ranks(R, args, {}, 2.0 * bp::kMaxWorkSeconds), 0.0};
-    for (arma::uword e = 0; e < curve.n_elem; ++e) {
-      const double loss = bp::rank_result(row.results, "loss." + std::to_string(e));
-      row.agreement = std::max(row.agreement, std::abs(loss - curve(e)) / std::abs(curve(e)));
-    }
-    std::cout << "  " << R << (R == 1 ? " rank: " : " ranks: ") << "shards of "
-              << shard_sizes(row.results) << " samples; loss agrees with chapter 10 to "
-              << sci(row.agreement) << "; "
-              << ms(bp::rank_result(row.results, "seconds_per_epoch")) << " per epoch\n";
-    rows.push_back(std::move(row));
+    rows.push_back(make_row(R, bp::run_ranks(R, args, {}, 2.0 * bp::kMaxWorkSeconds), curve));
+    print_row(rows.back());
   }
   std::cout << "\n";
   return rows;
@@ -267,13 +279,14 @@ void print_reductions(const std::vector<Row>& rows, arma::uword G) {
               << std::setw(14) << ms(bp::rank_result(r, "allreduce_seconds"), 3) << std::setw(20)
               << ms(bp::rank_result(r, "in_order_seconds"), 3) << "\n";
   }
-  std::cout << "  MPI_SUM adds the ranks' shares in an order of its choosing, and each share is a\n"
-               "  sum over a shard whose bounds move with R: its last bits may change with R. In\n"
-               "  rank order, the unit is a chunk of "
-            << kChunk
-            << " samples whatever R, and rank 0 adds the chunks in\n"
-               "  batch order: the same bits for every R, for the price of gathering every chunk's\n"
-               "  G numbers on one rank and a broadcast after.\n\n";
+  std::cout
+      << "  MPI_SUM adds the ranks' shares in an order of its choosing, and each share is a\n"
+         "  sum over a shard whose bounds move with R: its last bits may change with R. In\n"
+         "  rank order, the unit is a chunk of "
+      << kChunk
+      << " samples whatever R, and rank 0 adds the chunks in\n"
+         "  batch order: the same bits for every R, for the price of gathering every chunk's\n"
+         "  G numbers on one rank and a broadcast after.\n\n";
 }
 
 /// 4. Time per epoch against the ranks, with the model compute / p + allreduce, as a figure.
@@ -295,14 +308,14 @@ void draw_scaling(const Settings& s, const std::vector<Row>& rows, double one_pr
             << (one != nullptr ? " (1 rank)" : " (section 1: no run on 1 rank)")
             << "; on this machine's " << cores << " cores, t(1)/min(p, " << cores
             << ") + one allreduce.\n";
-  bp::publish_figure("ch15_scaling", figures, "ch15_scaling",
-                     {"ranks", "measured", "model t(1)/p + one allreduce",
-                      "model on " + std::to_string(static_cast<int>(cores)) +
-                          " cores: t(1)/(p or the cores if fewer) + one allreduce"},
-                     table,
-                     {{"title", "Time per epoch against the ranks: two moons, N = " +
-                                    std::to_string(s.samples) + ", H = " +
-                                    std::to_string(s.hidden)}});
+  bp::publish_figure(
+      "ch15_scaling", figures, "ch15_scaling",
+      {"ranks", "measured", "model t(1)/p + one allreduce",
+       "model on " + std::to_string(static_cast<int>(cores)) +
+           " cores: t(1)/(p or the cores if fewer) + one allreduce"},
+      table,
+      {{"title", "Time per epoch against the ranks: two moons, N = " + std::to_string(s.samples) +
+                     ", H = " + std::to_string(s.hidden)}});
 }
 
 }  // namespace
@@ -318,8 +331,8 @@ int main(int argc, char** argv) {
       "the time per epoch; compares the gradient summed by MPI_SUM and in rank order (the same "
       "bits for any rank count); draws the time per epoch against the ranks with a simple model "
       "(ch15_scaling.png). Started by mpirun, it is one rank of that work.");
-  std::string ranks_text = "1,2,3,4";
-  int samples = 10000, hidden = 500, epochs = 10;
+  std::string ranks_text;  // empty: 1,2,3,4
+  int samples = 10000, hidden = 500, epochs = 5;
   double rate = 0.1;  // half chapter 10's: at N = 10000 the first steps of 0.2 overshoot
   std::uint64_t seed = 1;
   std::string plots;
@@ -328,33 +341,48 @@ int main(int argc, char** argv) {
                        std::to_string(bp::kMaxRanks) + " (default 1,2,3,4)");
   program.add_size("--samples", samples, 100000, "Samples N of two moons, split over the ranks");
   program.add_size("--hidden", hidden, 100000, "Hidden units H");
-  program.add_size("--epochs", epochs, 100000, "Full-batch gradient-descent steps on each rank count");
+  program.add_size("--epochs", epochs, 100000,
+                   "Full-batch gradient-descent steps on each rank count");
   program.add_real("--lr", rate, 0.0, 1000.0, "Learning rate (step size) eta");
   program.add_seed(seed);
-  program.add_text("--plots", plots,
-                   "Folder for the figure and its data (default: figures/ beside the build's bin/)");
+  program.add_text(
+      "--plots", plots,
+      "Folder for the figure and its data (default: figures/ beside the build's bin/)");
   Settings s;
   // Memory: the ranks together hold about 8 N×H matrices (their shards add up to N), the parent
   // as many for chapter 10's training, and every process its own copy of the libraries.
-  program.set_memory_estimate({"--hidden", "--samples"}, "8 bytes × 16·N·H + 64 MB per process",
-                              [&] {
-                                return 8.0 * 16.0 * samples * static_cast<double>(hidden) +
-                                       64e6 * (1 + bp::kMaxRanks);
-                              });
+  program.set_memory_estimate(
+      {"--hidden", "--samples"}, "8 bytes × 16·N·H + 64 MB per process", [&] {
+        return 8.0 * 16.0 * samples * static_cast<double>(hidden) + 64e6 * (1 + bp::kMaxRanks);
+      });
   // Time: each rank count, and chapter 10 once, train all N samples for every epoch.
-  program.set_work_estimate({"--samples", "--hidden", "--epochs"},
-                            "80 ns × N·H·epochs·(rank counts + 1)", [&] {
-                              return kEpochSecondsPerSampleUnit * samples *
-                                     static_cast<double>(hidden) * epochs *
-                                     static_cast<double>(
-                                         std::count(ranks_text.begin(), ranks_text.end(), ',') + 2);
-                            });
+  program.set_work_estimate(
+      {"--samples", "--hidden", "--epochs"}, "80 ns × N·H·epochs·(rank counts + 1)", [&] {
+        const double counts =
+            ranks_text.empty()
+                ? 4.0
+                : static_cast<double>(std::count(ranks_text.begin(), ranks_text.end(), ',') + 1);
+        return kEpochSecondsPerSampleUnit * samples * static_cast<double>(hidden) * epochs *
+               (counts + 1.0);
+      });
   return program.run(argc, argv, [&] {
-    s = {parse_ranks(ranks_text), static_cast<arma::uword>(samples),
-         static_cast<arma::uword>(hidden), epochs, rate, seed};
-    if (bp::under_mpirun()) {  // one rank: its part, reported to the parent
+    if (samples < 2)  // two moons need a point of each class
+      throw bp::InputError("--samples: '" + std::to_string(samples) +
+                           "' is not allowed; use a whole number from 2 to 100000");
+    s = {parse_ranks(ranks_text),
+         static_cast<arma::uword>(samples),
+         static_cast<arma::uword>(hidden),
+         epochs,
+         rate,
+         seed};
+    if (bp::under_mpirun()) {  // a rank: its part for the parent, or (run by a person) its line
       bp::RankSession session(argc, argv);
-      session.run([&](bp::RankResults& out) { rank_work(s, out); });
+      bp::RankResults results = session.run([&](bp::RankResults& out) { rank_work(s, out); });
+      if (session.rank() == 0 && bp::rank_dir().empty()) {
+        double seconds = 0.0;
+        const arma::vec curve = one_process_curve(s, make_problem(s), seconds);
+        print_row(make_row(session.size(), std::move(results), curve));
+      }
       return;
     }
     if (bp::find_mpirun().empty())

@@ -82,9 +82,11 @@ void rethrow_failure(const fs::path& dir, int ranks) {
     for (std::string field; std::getline(split, field, '\t');) fields.push_back(field);
     fields.resize(5);
     const std::string& kind = fields[0];
-    if (kind == "exercise") throw ExerciseNotDone(fields[1], fields[2], std::atoi(fields[3].c_str()));
+    if (kind == "exercise")
+      throw ExerciseNotDone(fields[1], fields[2], std::atoi(fields[3].c_str()));
     if (kind == "input") throw InputError(fields[4]);
-    const std::string where = "rank " + std::to_string(rank) + " of " + std::to_string(ranks) + ": ";
+    const std::string where =
+        "rank " + std::to_string(rank) + " of " + std::to_string(ranks) + ": ";
     if (kind == "shape") throw ShapeError(where + fields[4]);
     throw std::runtime_error(where + fields[4]);
   }
@@ -123,8 +125,9 @@ class ScratchFolder {
 
 /// Runs `argv` with `environment` added, its stdout and stderr into `log`; stops it after
 /// `timeout_s` seconds (SIGTERM, then SIGKILL). @return its exit code, or -1 when it was stopped
-int spawn_and_wait(const std::vector<std::string>& argv, const std::vector<std::string>& environment,
-                   const fs::path& log, double timeout_s) {
+int spawn_and_wait(const std::vector<std::string>& argv,
+                   const std::vector<std::string>& environment, const fs::path& log,
+                   double timeout_s) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
   for (const std::string& added : environment) env_strings.push_back(added);
@@ -143,8 +146,8 @@ int spawn_and_wait(const std::vector<std::string>& argv, const std::vector<std::
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   pid_t pid = 0;
-  const int spawned =
-      posix_spawn(&pid, args[0].c_str(), &actions, nullptr, arg_pointers.data(), env_pointers.data());
+  const int spawned = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, arg_pointers.data(),
+                                  env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0)
     throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(spawned));
@@ -228,9 +231,8 @@ RankResults run_ranks(int ranks, const std::vector<std::string>& args,
         "(Debian: apt-get install openmpi-bin libopenmpi-dev), or run ./course setup");
   const ScratchFolder scratch;
   std::vector<std::string> exported = {kRankDirVariable, "OPENBLAS_NUM_THREADS"};
-  std::vector<std::string> assignments = {std::string(kRankDirVariable) + "=" +
-                                              scratch.path().string(),
-                                          "OPENBLAS_NUM_THREADS=1"};
+  std::vector<std::string> assignments = {
+      std::string(kRankDirVariable) + "=" + scratch.path().string(), "OPENBLAS_NUM_THREADS=1"};
   for (const auto& [name, value] : environment) {
     exported.push_back(name);
     assignments.push_back(name + "=" + value);
