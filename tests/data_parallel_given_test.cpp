@@ -189,6 +189,19 @@ TEST(DataParallel_Packing, PackingAndUnpackingKeepEveryNumberInPlace) {
   EXPECT_THROW(bp::unpack_grads(buffer.head(10), back), bp::ShapeError);
 }
 
+TEST(DataParallel_Packing, AnEmptyShardsForwardPassHasTheWidthsAndNoRow) {
+  const bp::test::Example e = bp::test::make_example({2, 5, 3, 7, 1});
+  const bp::Cache empty = bp::shard_forward(e.params, arma::mat(0, 2));
+  EXPECT_EQ(arma::size(empty.X), arma::size(0, 2));
+  EXPECT_EQ(arma::size(empty.Z1), arma::size(0, 5));
+  EXPECT_EQ(arma::size(empty.A1), arma::size(0, 5));
+  EXPECT_EQ(arma::size(empty.Z2), arma::size(0, 3));
+  EXPECT_EQ(arma::size(empty.P), arma::size(0, 3));
+  // A shard with rows: chapter 03's forward pass itself.
+  const bp::Cache some = bp::shard_forward(e.params, e.X.rows(1, 3));
+  EXPECT_TRUE(arma::approx_equal(some.P, bp::forward(e.params, e.X.rows(1, 3)).P, "absdiff", 0.0));
+}
+
 TEST(DataParallel_Packing, AShardsRowsAndAnEmptyShard) {
   const arma::mat M = arma::reshape(arma::regspace(0.0, 11.0), 6, 2);
   EXPECT_TRUE(arma::approx_equal(bp::shard_rows(M, {2, 3}), M.rows(2, 4), "absdiff", 0.0));

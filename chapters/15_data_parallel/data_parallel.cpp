@@ -29,9 +29,9 @@ void allreduce_grads(Grads& grads, MPI_Comm comm) {
 
 EpochResult data_parallel_epoch(Params& params, const arma::mat& X, const arma::mat& Y,
                                 arma::uword total, double rate, MPI_Comm comm) {
-  // TODO(15.4): forward pass on the shard, its share of the gradient (15.2) and the allreduce
-  // (15.3); the loss's share, the correct predictions and n_k added over the ranks in one more
-  // allreduce (refuse shards that do not add up to N); then chapter 10's step.
+  // TODO(15.4): forward pass on the shard (shard_forward), its share of the gradient (15.2) and
+  // the allreduce (15.3); the loss's share, the correct predictions and n_k added over the ranks
+  // in one more allreduce (refuse shards that do not add up to N); then chapter 10's step.
   BP_EXERCISE("15.4");
 }
 

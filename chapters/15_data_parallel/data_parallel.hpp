@@ -18,7 +18,7 @@
  * (n_k/N) ∇L_k, and one sum over the ranks (MPI_Allreduce with MPI_SUM) gives ∇L on every rank.
  * One epoch on rank k:
  *
- *     Cache c = forward(θ, X_k)                   chapter 03, on the shard's n_k rows
+ *     Cache c = shard_forward(θ, X_k)             chapter 03, on the shard's n_k rows
  *     g_k = shard_gradient(θ, c, Y_k, N)          15.2  dZ2 = (P_k − Y_k)/N
  *     allreduce_grads(g_k, comm)                  15.3  g = Σ_k g_k, the same on every rank
  *     gradient_step(θ, g, η)                      chapter 10: every rank takes the same step
@@ -122,7 +122,8 @@ void allreduce_grads(Grads& grads, MPI_Comm comm);
  * @brief One epoch of data-parallel full-batch gradient descent, on every rank of `comm`
  * (exercise 15.4).
  *
- * The forward pass on the shard, its share of the gradient (15.2), the allreduce (15.3), and
+ * The forward pass on the shard (bp::shard_forward: an empty shard has none), its share of the
+ * gradient (15.2), the allreduce (15.3), and
  * chapter 10's step with the whole gradient, the same on every rank, so the ranks' parameters
  * stay equal to the bit. The loss and the accuracy are those of the whole batch at the
  * parameters before the step, as chapter 10's train_epoch reports them:
@@ -186,6 +187,23 @@ inline void unpack_grads(const arma::vec& buffer, Grads& grads) {
   take(grads.db1);
   take(grads.dW2);
   take(grads.db2);
+}
+
+/**
+ * @brief The forward pass of a shard: chapter 03's forward() of its rows, or for an empty shard
+ * a Cache of matrices with no row and the right number of columns.
+ *
+ * An empty shard never reaches forward(): Armadillo's `Z.each_row() += b` on a matrix of zero
+ * rows binds a reference to its null memory (undefined behaviour, which UndefinedBehaviorSanitizer
+ * reports), and there is nothing to compute.
+ * @param params  W1 D×H, b1 1×H, W2 H×K, b2 1×K
+ * @param X       n_k×D  the shard's rows (n_k = 0 allowed)
+ * @return X n_k×D, Z1 n_k×H, A1 n_k×H, Z2 n_k×K, P n_k×K
+ */
+inline Cache shard_forward(const Params& params, const arma::mat& X) {
+  if (X.n_rows > 0) return forward(params, X);
+  const arma::uword D = params.W1.n_rows, H = params.W1.n_cols, K = params.W2.n_cols;
+  return {arma::mat(0, D), arma::mat(0, H), arma::mat(0, H), arma::mat(0, K), arma::mat(0, K)};
 }
 
 /// The rows of a shard: rows first … first + count − 1 of M, or 0 rows (of M's columns) for an
@@ -311,7 +329,7 @@ inline arma::vec reduce_in_rank_order(const arma::mat& columns, MPI_Comm comm) {
  * @brief The whole batch's gradient, the same to the bit for any number of ranks.
  *
  * The shard (from chunk_plan) is cut into chunks of `chunk` rows; each chunk's share
- * (forward, then shard_gradient with the global N) is packed into a column, and
+ * (shard_forward, then shard_gradient with the global N) is packed into a column, and
  * reduce_in_rank_order adds the columns in chunk order. The unit of the sum — one chunk — and
  * the order of the sums no longer depend on R: 1, 2, 3 or 4 ranks give the same bits, which
  * MPI_SUM over the ranks' shares does not promise (each rank's share is itself a sum over a
@@ -332,8 +350,8 @@ inline Grads gradient_in_rank_order(const Params& params, const arma::mat& X, co
   arma::mat columns(gradient_size(grads), chunks);  // G×c_k, one chunk's share per column
   for (arma::uword c = 0; c < chunks; ++c) {
     const Shard rows{c * chunk, std::min(chunk, X.n_rows - c * chunk)};
-    columns.col(c) = pack_grads(
-        shard_gradient(params, forward(params, shard_rows(X, rows)), shard_rows(Y, rows), total));
+    columns.col(c) = pack_grads(shard_gradient(params, shard_forward(params, shard_rows(X, rows)),
+                                               shard_rows(Y, rows), total));
   }
   unpack_grads(reduce_in_rank_order(columns, comm), grads);
   return grads;

@@ -102,13 +102,21 @@ std::string ms(double seconds, int digits = 1) {
   return out.str();
 }
 
-/// The largest |a − b| over the four blocks, each relative to its largest |b|.
-double difference(const bp::Grads& a, const bp::Grads& b) {
+/// The names of the four blocks, in the order of pack_grads.
+const char* const kBlocks[] = {"dW1", "db1", "dW2", "db2"};
+
+/// Each block's largest |a − b|, relative to the block's largest |b|: dW1, db1, dW2, db2.
+arma::vec block_differences(const bp::Grads& a, const bp::Grads& b) {
   const auto block = [](const arma::mat& x, const arma::mat& y) {
     return arma::abs(x - y).max() / std::max(arma::abs(y).max(), 1e-300);
   };
-  return std::max(
-      {block(a.dW1, b.dW1), block(a.db1, b.db1), block(a.dW2, b.dW2), block(a.db2, b.db2)});
+  return {block(a.dW1, b.dW1), block(a.db1, b.db1), block(a.dW2, b.dW2), block(a.db2, b.db2)};
+}
+
+/// The worst block's difference and its index in kBlocks, for the results.
+void write_difference(bp::RankResults& out, const std::string& key, const arma::vec& blocks) {
+  out[key] = blocks.max();
+  out[key + "_block"] = static_cast<double>(blocks.index_max());
 }
 
 /// The median of `repeats` timings of `run` on every rank of `comm`, the largest over the ranks.
@@ -151,15 +159,15 @@ void rank_work(const Settings& s, bp::RankResults& out) {
   const arma::mat X = bp::shard_rows(p.X, mine), Y = bp::shard_rows(p.Y, mine);
 
   // 1. The gradient at the start: the shares added by MPI_SUM, and summed in rank order.
-  bp::Grads sum = bp::shard_gradient(p.params, bp::forward(p.params, X), Y, s.samples);
+  bp::Grads sum = bp::shard_gradient(p.params, bp::shard_forward(p.params, X), Y, s.samples);
   bp::allreduce_grads(sum, comm);
   const bp::Shard chunks = bp::chunk_plan(s.samples, R, kChunk)[static_cast<std::size_t>(rank)];
   const bp::Grads in_order = bp::gradient_in_rank_order(
       p.params, bp::shard_rows(p.X, chunks), bp::shard_rows(p.Y, chunks), s.samples, kChunk, comm);
   if (rank == 0) {
     const bp::Grads whole = bp::backward(p.params, bp::forward(p.params, p.X), p.Y);
-    out["sum_difference"] = difference(sum, whole);
-    out["in_order_difference"] = difference(in_order, whole);
+    write_difference(out, "sum_difference", block_differences(sum, whole));
+    write_difference(out, "in_order_difference", block_differences(in_order, whole));
     write_digest(out, "sum_digest", bp::bits_digest(sum));
     write_digest(out, "in_order_digest", bp::bits_digest(in_order));
   }
@@ -265,28 +273,36 @@ bool same_bits(const Row& a, const Row& b, const std::string& way) {
 
 /// 3. The gradient at the start both ways, and what one reduction of it costs.
 void print_reductions(const std::vector<Row>& rows, arma::uword G) {
-  std::cout << "3. The gradient at the start (G = " << G
-            << " numbers), against chapter 09's backward() of the whole batch:\n"
-            << "    ranks   MPI_SUM: difference  bits as R = " << rows.front().ranks
-            << "   in rank order: difference  bits    one MPI_SUM   one in rank order\n";
+  const std::string first = "as R = " + std::to_string(rows.front().ranks);
+  std::cout << "3. The gradient at the start, against chapter 09's backward() of the whole batch\n"
+               "   (the worst block's largest difference, relative to its largest entry), and one\n"
+               "   reduction of its G = "
+            << G << " numbers:\n"
+            << "    " << bp::pad("ranks", 7) << bp::pad("MPI_SUM", 16) << bp::pad("bits", 11)
+            << bp::pad("in rank order", 16) << bp::pad("bits", 11)
+            << bp::pad("one MPI_SUM", 14) << "one in rank order\n";
   for (const Row& row : rows) {
     const bp::RankResults& r = row.results;
-    std::cout << "    " << std::setw(5) << row.ranks << std::setw(19)
-              << sci(bp::rank_result(r, "sum_difference")) << std::setw(17)
-              << (same_bits(row, rows.front(), "sum_digest") ? "same" : "other") << std::setw(29)
-              << sci(bp::rank_result(r, "in_order_difference")) << std::setw(8)
-              << (same_bits(row, rows.front(), "in_order_digest") ? "same" : "other")
-              << std::setw(14) << ms(bp::rank_result(r, "allreduce_seconds"), 3) << std::setw(20)
+    const auto worst = [&r](const std::string& key) {
+      return sci(bp::rank_result(r, key)) + " " +
+             kBlocks[static_cast<int>(bp::rank_result(r, key + "_block"))];
+    };
+    const auto bits = [&](const std::string& key) {
+      return same_bits(row, rows.front(), key) ? first : "other";
+    };
+    std::cout << "    " << bp::pad(std::to_string(row.ranks), 7)
+              << bp::pad(worst("sum_difference"), 16) << bp::pad(bits("sum_digest"), 11)
+              << bp::pad(worst("in_order_difference"), 16) << bp::pad(bits("in_order_digest"), 11)
+              << bp::pad(ms(bp::rank_result(r, "allreduce_seconds"), 3), 14)
               << ms(bp::rank_result(r, "in_order_seconds"), 3) << "\n";
   }
-  std::cout
-      << "  MPI_SUM adds the ranks' shares in an order of its choosing, and each share is a\n"
-         "  sum over a shard whose bounds move with R: its last bits may change with R. In\n"
-         "  rank order, the unit is a chunk of "
-      << kChunk
-      << " samples whatever R, and rank 0 adds the chunks in\n"
-         "  batch order: the same bits for every R, for the price of gathering every chunk's\n"
-         "  G numbers on one rank and a broadcast after.\n\n";
+  std::cout << "  MPI_SUM adds the ranks' shares in an order of its own, and each share is a sum\n"
+               "  over a shard whose bounds move with R: its last bits may change with R. In rank\n"
+               "  order the unit is a chunk of "
+            << kChunk
+            << " samples whatever R, and rank 0 adds the chunks in\n"
+               "  batch order: the same bits for every R, for the price of gathering every chunk's\n"
+               "  G numbers on one rank and a broadcast after.\n\n";
 }
 
 /// 4. Time per epoch against the ranks, with the model compute / p + allreduce, as a figure.

@@ -66,7 +66,7 @@ void allreduce_grads(Grads& grads, MPI_Comm comm) {
 // [data_parallel_epoch]
 EpochResult data_parallel_epoch(Params& params, const arma::mat& X, const arma::mat& Y,
                                 arma::uword total, double rate, MPI_Comm comm) {
-  const Cache cache = forward(params, X);  // the shard's n_k rows
+  const Cache cache = shard_forward(params, X);  // the shard's n_k rows, maybe none
   Grads grads = shard_gradient(params, cache, Y, total);
   allreduce_grads(grads, comm);  // now ∇L of the whole batch, the same on every rank
   // The loss is Σ_k (n_k/N) L_k, the accuracy Σ_k c_k / N: three numbers summed in one call.
