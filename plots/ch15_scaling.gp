@@ -9,7 +9,7 @@ set xlabel "ranks p (MPI processes)"
 set ylabel "time per epoch (ms)"
 set xtics 1
 set yrange [0:*]
-set key top right box opaque
+set key bottom left box opaque
 plot data using 1:2 with linespoints lt 2 lw 2 pt 7 ps 1.2 title columnhead(2), \
      data using 1:3 with lines lt 1 lw 2 dt 2 title columnhead(3), \
      data using 1:4 with lines lt 3 lw 2 title columnhead(4)

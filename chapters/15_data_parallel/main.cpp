@@ -279,13 +279,15 @@ void print_reductions(const std::vector<Row>& rows, arma::uword G) {
                "   reduction of its G = "
             << G << " numbers:\n"
             << "    " << bp::pad("ranks", 7) << bp::pad("MPI_SUM", 16) << bp::pad("bits", 11)
-            << bp::pad("in rank order", 16) << bp::pad("bits", 11)
-            << bp::pad("one MPI_SUM", 14) << "one in rank order\n";
+            << bp::pad("in rank order", 16) << bp::pad("bits", 11) << bp::pad("one MPI_SUM", 14)
+            << "one in rank order\n";
   for (const Row& row : rows) {
     const bp::RankResults& r = row.results;
-    const auto worst = [&r](const std::string& key) {
-      return sci(bp::rank_result(r, key)) + " " +
-             kBlocks[static_cast<int>(bp::rank_result(r, key + "_block"))];
+    const auto worst = [&r](const std::string& key) {  // the block, unless every one is equal
+      const double d = bp::rank_result(r, key);
+      return d == 0.0
+                 ? std::string("0 (equal)")
+                 : sci(d) + " " + kBlocks[static_cast<int>(bp::rank_result(r, key + "_block"))];
     };
     const auto bits = [&](const std::string& key) {
       return same_bits(row, rows.front(), key) ? first : "other";
@@ -296,13 +298,14 @@ void print_reductions(const std::vector<Row>& rows, arma::uword G) {
               << bp::pad(ms(bp::rank_result(r, "allreduce_seconds"), 3), 14)
               << ms(bp::rank_result(r, "in_order_seconds"), 3) << "\n";
   }
-  std::cout << "  MPI_SUM adds the ranks' shares in an order of its own, and each share is a sum\n"
-               "  over a shard whose bounds move with R: its last bits may change with R. In rank\n"
-               "  order the unit is a chunk of "
-            << kChunk
-            << " samples whatever R, and rank 0 adds the chunks in\n"
-               "  batch order: the same bits for every R, for the price of gathering every chunk's\n"
-               "  G numbers on one rank and a broadcast after.\n\n";
+  std::cout
+      << "  MPI_SUM adds the ranks' shares in an order of its own, and each share is a sum\n"
+         "  over a shard whose bounds move with R: its last bits may change with R. In rank\n"
+         "  order the unit is a chunk of "
+      << kChunk
+      << " samples whatever R, and rank 0 adds the chunks in\n"
+         "  batch order: the same bits for every R, for the price of gathering every chunk's\n"
+         "  G numbers on one rank and a broadcast after.\n\n";
 }
 
 /// 4. Time per epoch against the ranks, with the model compute / p + allreduce, as a figure.
@@ -326,9 +329,9 @@ void draw_scaling(const Settings& s, const std::vector<Row>& rows, double one_pr
             << ") + one allreduce.\n";
   bp::publish_figure(
       "ch15_scaling", figures, "ch15_scaling",
-      {"ranks", "measured", "model t(1)/p + one allreduce",
-       "model on " + std::to_string(static_cast<int>(cores)) +
-           " cores: t(1)/(p or the cores if fewer) + one allreduce"},
+      {"ranks", "measured", "model: t(1)/p + one allreduce",
+       "model on " + std::to_string(static_cast<int>(cores)) + " cores: t(1) over at most " +
+           std::to_string(static_cast<int>(cores)) + " ranks at once + one allreduce"},
       table,
       {{"title", "Time per epoch against the ranks: two moons, N = " + std::to_string(s.samples) +
                      ", H = " + std::to_string(s.hidden)}});
