@@ -207,7 +207,10 @@ inline Cache shard_forward(const Params& params, const arma::mat& X) {
 }
 
 /// The rows of a shard: rows first … first + count − 1 of M, or 0 rows (of M's columns) for an
-/// empty shard. @param M N×C  @return n_k×C
+/// empty shard.
+/// @param M      N×C  the whole batch's matrix (X or Y)
+/// @param shard  rows within 0 … N − 1
+/// @return n_k×C
 inline arma::mat shard_rows(const arma::mat& M, const Shard& shard) {
   if (shard.count == 0) return arma::mat(0, M.n_cols);
   return M.rows(shard.first, shard.first + shard.count - 1);
