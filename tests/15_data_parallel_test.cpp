@@ -635,15 +635,19 @@ TEST(DataParallel_ShardGradient, PlantedSharesAreCaught) {
 // 15.3: the allreduce, on 1, 2, 3 and 4 ranks (task "allreduce").
 namespace {
 
-/// Every "R<R>.<case>." of the allreduce task, with its shard kind.
-std::vector<std::pair<std::string, int>> allreduce_cases() {
+/// Every "R<R>.<case>." of a task's `cases` for R = 1 … 4, with its shard kind.
+std::vector<std::pair<std::string, int>> case_keys(
+    const std::function<std::vector<ShardCase>(int)>& cases) {
   std::vector<std::pair<std::string, int>> keys;
   for (int R = 1; R <= bp::test::kTaskRanks; ++R)
-    for (const ShardCase& c : shard_cases(R))
+    for (const ShardCase& c : cases(R))
       keys.emplace_back(std::string("R") + std::to_string(R) + "." + c.name + ".",
                         shard_kind(c.plan));
   return keys;
 }
+
+/// Every case of the allreduce task.
+std::vector<std::pair<std::string, int>> allreduce_cases() { return case_keys(shard_cases); }
 
 const char* const kKindNames[] = {"equal shards", "unequal shards", "an empty shard"};
 
@@ -722,15 +726,8 @@ TEST(DataParallel_Allreduce, AveragingTheRanksGradientsIsCaughtOnUnequalShardsOn
 // 15.4: the epoch, 100 of them, on 1, 2, 3 and 4 ranks (task "epoch").
 namespace {
 
-/// Every "R<R>.<case>." of the training task, with its shard kind.
-std::vector<std::pair<std::string, int>> training_keys() {
-  std::vector<std::pair<std::string, int>> keys;
-  for (int R = 1; R <= bp::test::kTaskRanks; ++R)
-    for (const ShardCase& c : training_cases(R))
-      keys.emplace_back(std::string("R") + std::to_string(R) + "." + c.name + ".",
-                        shard_kind(c.plan));
-  return keys;
-}
+/// Every case of the training task.
+std::vector<std::pair<std::string, int>> training_keys() { return case_keys(training_cases); }
 
 }  // namespace
 

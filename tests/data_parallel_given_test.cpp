@@ -17,7 +17,9 @@
 #include <armadillo>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -51,6 +53,22 @@ bool same_digest(const bp::RankResults& ra, const std::string& a, const bp::Rank
                  const std::string& b) {
   return bp::rank_result(ra, a + ".digest_high") == bp::rank_result(rb, b + ".digest_high") &&
          bp::rank_result(ra, a + ".digest_low") == bp::rank_result(rb, b + ".digest_low");
+}
+
+/// The exception of type E that `call` throws; a failure of the test, and no value, when it
+/// throws none or another.
+template <typename E>
+std::optional<E> thrown(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const E& e) {
+    return e;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "threw another exception: " << e.what();
+    return std::nullopt;
+  }
+  ADD_FAILURE() << "threw no exception";
+  return std::nullopt;
 }
 
 /// The largest |a − b| over the four blocks, each relative to its largest |b|.
@@ -267,47 +285,39 @@ TEST(DataParallel_Ranks, RankZerosResultsComeBackExactly) {
 }
 
 TEST(DataParallel_Ranks, AnExerciseNotDoneOnOneRankComesBackAsItself) {
-  try {
-    task_results("exercise_on_rank_two", 4);
-    FAIL() << "no exception";
-  } catch (const bp::ExerciseNotDone& e) {
-    EXPECT_EQ(e.id(), "15.9");
-    EXPECT_EQ(e.file(), "chapters/15_data_parallel/nowhere.cpp");
-    EXPECT_EQ(e.line(), 7);
-  }
+  const auto e = thrown<bp::ExerciseNotDone>([] { task_results("exercise_on_rank_two", 4); });
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->id(), "15.9");
+  EXPECT_EQ(e->file(), "chapters/15_data_parallel/nowhere.cpp");
+  EXPECT_EQ(e->line(), 7);
 }
 
 TEST(DataParallel_Ranks, BadInputOnTheRanksComesBackAsBadInput) {
-  try {
-    task_results("input_error", 2);
-    FAIL() << "no exception";
-  } catch (const bp::InputError& e) {
-    EXPECT_STREQ(e.what(), "--ranks 3: planted");
-  }
+  const auto e = thrown<bp::InputError>([] { task_results("input_error", 2); });
+  ASSERT_TRUE(e.has_value());
+  EXPECT_STREQ(e->what(), "--ranks 3: planted");
 }
 
 TEST(DataParallel_Ranks, RanksThatWaitForeverAreStopped) {
-  try {
+  const auto e = thrown<std::runtime_error>([] {
     bp::run_ranks(2, {}, {{"BP_RANK_TASK", "waits_forever"}}, 2.0);
-    FAIL() << "no exception";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("did not finish within 2 s"), std::string::npos)
-        << e.what();
-  }
+  });
+  ASSERT_TRUE(e.has_value());
+  EXPECT_NE(std::string(e->what()).find("did not finish within 2 s"), std::string::npos)
+      << e->what();
 }
 
 TEST(DataParallel_Ranks, WithoutMpirunTheLineSaysSo) {
   const char* path = std::getenv("PATH");
   const std::string saved = path != nullptr ? path : "";
   ::setenv("PATH", "/nonexistent", 1);
-  try {
+  const auto e = thrown<bp::InputError>([] {
     bp::run_ranks(2, {}, {{"BP_RANK_TASK", "results"}}, 30.0);
-    ADD_FAILURE() << "no exception";
-  } catch (const bp::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("mpirun was not found on the PATH"), std::string::npos)
-        << e.what();
-  }
+  });
   ::setenv("PATH", saved.c_str(), 1);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_NE(std::string(e->what()).find("mpirun was not found on the PATH"), std::string::npos)
+      << e->what();
 }
 
 TEST(DataParallel_Ranks, TheCommandOversubscribesAndExportsTheVariables) {

@@ -40,13 +40,9 @@ Grads shard_gradient(const Params& params, const Cache& cache, const arma::mat& 
   // The corrected (7) with the global N: each row is its sample's term of the mean over all N,
   // so this rank's backward pass gives its share (n_k/N) ∇L_k and the shares add up to ∇L.
   const arma::mat dZ2 = (cache.P - Y) / static_cast<double>(total);     // (7)  n_k×K
-  Grads grads;
-  grads.dW2 = weight_gradient(cache.A1, dZ2);                           // (14) H×K
-  grads.db2 = bias_gradient(dZ2);                                       // (15) 1×K
-  const HiddenGrads hidden = hidden_layer_backward(params, cache, dZ2);  // (10), (11)
-  grads.dW1 = hidden.dW1;                                               // (16) D×H
-  grads.db1 = hidden.db1;                                               // (17) 1×H
-  return grads;
+  const HiddenGrads hidden = hidden_layer_backward(params, cache, dZ2);  // (10), (11), (16), (17)
+  return {hidden.dW1, hidden.db1,                                        // D×H, 1×H
+          weight_gradient(cache.A1, dZ2), bias_gradient(dZ2)};           // (14) H×K, (15) 1×K
 }
 // [shard_gradient]
 
