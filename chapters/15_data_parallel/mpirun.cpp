@@ -94,13 +94,19 @@ void rethrow_failure(const fs::path& dir, int ranks) {
   }
 }
 
-/// The last line of a text that holds a letter (not a rule of dashes), for a one-line message.
-std::string last_line(const std::string& text) {
+/// The line of mpirun's output that says most, for a one-line message: a sanitizer's report of a
+/// rank (the sanitize tree), or else the last line that holds a letter (not a rule of dashes).
+std::string telling_line(const std::string& text) {
   std::istringstream lines(text);
   std::string last;
-  for (std::string line; std::getline(lines, line);)
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("runtime error:") != std::string::npos ||
+        line.find("ERROR: AddressSanitizer") != std::string::npos ||
+        line.find("ERROR: LeakSanitizer") != std::string::npos)
+      return line;
     if (std::any_of(line.begin(), line.end(), [](unsigned char c) { return std::isalpha(c); }))
       last = line;
+  }
   return last;
 }
 
@@ -269,11 +275,11 @@ RankResults run_ranks(int ranks, const std::vector<std::string>& args,
         " s and were stopped: does every rank make the same collective calls, in the same order?");
   if (code != 0)
     throw std::runtime_error("mpirun -n " + std::to_string(ranks) + " failed (exit code " +
-                             std::to_string(code) + "): " + last_line(output));
+                             std::to_string(code) + "): " + telling_line(output));
   std::ifstream in(scratch.path() / "results");
   if (!in)
     throw std::runtime_error("mpirun -n " + std::to_string(ranks) +
-                             " ended without rank 0's results: " + last_line(output));
+                             " ended without rank 0's results: " + telling_line(output));
   RankResults results;
   std::string name;
   double value = 0.0;
