@@ -29,7 +29,7 @@ file=$scratch/a_file; echo "not a folder" >"$file"
 fifo=$scratch/a_fifo; mkfifo "$fifo"
 loop=$scratch/a_loop; ln -s a_loop "$loop"
 devices=$scratch/devices; mkdir "$devices"
-for first in ch05_fd_error.csv ch10_loss.csv ch12_spectrum.csv ch13_hidden.csv ch14_training.csv; do ln -s /dev/null "$devices/$first"; done
+for first in ch05_fd_error.csv ch10_loss.csv ch12_spectrum.csv ch13_hidden.csv ch14_training.csv ch15_scaling.csv; do ln -s /dev/null "$devices/$first"; done
 long=$scratch/$(printf 'x%.0s' $(seq 300))
 # Devices to write to, through links in the scratch folder: a program that wrongly replaced its
 # target would replace the link, never the device itself (the tests run as root).
