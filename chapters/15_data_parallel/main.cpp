@@ -26,6 +26,7 @@
 #include "common/data.hpp"
 #include "common/datasets.hpp"
 #include "common/files.hpp"
+#include "common/plots.hpp"
 #include "common/program.hpp"
 #include "common/random.hpp"
 
