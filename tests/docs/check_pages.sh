@@ -276,8 +276,10 @@ self_test() {
   local sources
   sources=$(unfolded_in_sources "$scratch/src")
   echo "$sources"
-  [ "$(grep -c '' <<<"$sources")" -eq 1 ] && grep -qF 'chapters/99_planted/README.md:3: a reference solution shown unfolded' <<<"$sources" ||
-    { echo "self-test: the bare \snippet of solutions/ on line 3 was not caught alone"; wrong=1; }
+  if [ "$(grep -c '' <<<"$sources")" -ne 1 ] ||
+     ! grep -qF 'chapters/99_planted/README.md:3: a reference solution shown unfolded' <<<"$sources"; then
+    echo "self-test: the bare \snippet of solutions/ on line 3 was not caught alone"; wrong=1
+  fi
   [ "$wrong" -eq 0 ] && echo "self-test: every broken copy was caught, each for its own reason"
   return "$wrong"
 }

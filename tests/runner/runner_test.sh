@@ -32,16 +32,18 @@ contains() {  # contains TEXT PART: shows TEXT's first lines when PART is not in
 one_line_exit_2() {  # one_line_exit_2 ARGS...: ./course ARGS exits 2 with one line on stderr
   local err code
   err=$(cd "$scratch" && ./course "$@" 2>&1 >/dev/null </dev/null); code=$?
-  [ "$code" -eq 2 ] && [ "$(grep -c '' <<<"$err")" -eq 1 ] ||
-    { echo "  ./course $*: exit $code, stderr: $err"; return 1; }
+  if [ "$code" -ne 2 ] || [ "$(grep -c '' <<<"$err")" -ne 1 ]; then
+    echo "  ./course $*: exit $code, stderr: $err"; return 1
+  fi
 }
 
 # The scratch copy, and a history holding the shipped state.
 (cd "$src" && git ls-files -z --cached --others --exclude-standard) |
   (cd "$src" && xargs -0 cp --parents -t "$scratch" 2>/dev/null)
-git -C "$scratch" init -q && git -C "$scratch" add -A &&
-  git -C "$scratch" -c user.name=course -c user.email=course@localhost commit -qm shipped ||
-  { echo "FAIL: could not make the scratch repository"; exit 1; }
+if ! git -C "$scratch" init -q || ! git -C "$scratch" add -A ||
+   ! git -C "$scratch" -c user.name=course -c user.email=course@localhost commit -qm shipped; then
+  echo "FAIL: could not make the scratch repository"; exit 1
+fi
 export BP_BUILD_DIR=$scratch/build
 unset CI  # the runner is tested as a learner has it
 

@@ -1,4 +1,5 @@
 # Shared by the course runner and the shipped-state check: reading chapters/exercises.txt.
+# shellcheck shell=bash  # sourced by bash scripts, never run alone: it has no #! line
 # Source it; it defines functions only.
 
 # exercise_lines FILE: the exercise lines of the list, comments and blank lines dropped.
@@ -47,6 +48,8 @@ function_starting() {
 splice() {
   local file=$1 start=$2 end=$3 source=$4 tmp
   tmp=$(mktemp "$(dirname "$file")/.course.XXXXXX")
-  { head -n "$((start - 1))" "$file"; cat "$source"; tail -n "+$((end + 1))" "$file"; } >"$tmp" &&
-    chmod --reference="$file" "$tmp" && mv "$tmp" "$file" || { rm -f "$tmp"; echo "could not write $file" >&2; return 1; }
+  if ! { head -n "$((start - 1))" "$file"; cat "$source"; tail -n "+$((end + 1))" "$file"; } >"$tmp" ||
+     ! chmod --reference="$file" "$tmp" || ! mv "$tmp" "$file"; then
+    rm -f "$tmp"; echo "could not write $file" >&2; return 1
+  fi
 }
