@@ -21,11 +21,13 @@
 #     with its code inside; and no page source shows one with a bare \snippet of solutions/.
 # One line per page (ok / FAIL and why), then "N pages checked, M failed".
 # Pages without a formula are not opened: there is nothing for MathJax to do on them, and a
-# Chromium start costs about 2 s. Pages run two at a time (BP_DOCS_JOBS to change it).
+# Chromium start costs about 2 s. Pages run one per processor at a time (BP_DOCS_JOBS to change it).
 set -uo pipefail
 
 self=$(readlink -f "$0")
-jobs=${BP_DOCS_JOBS:-2}
+# shellcheck source=tests/support/jobs.sh
+. "$(dirname "$self")/../support/jobs.sh"
+jobs=${BP_DOCS_JOBS:-$(cpu_count)}
 budget_ms=10000    # virtual time for MathJax to finish: it runs faster than real time
 timeout_s=60       # real time, for a Chromium that hangs
 

@@ -17,7 +17,10 @@
 #     every learner chapter program, run by ./course run N (which builds it), runs to the end.
 set -uo pipefail
 src=$(cd "$1" && pwd)
+# shellcheck source=tests/support/exercises.sh
 . "$src/tests/support/exercises.sh"
+# shellcheck source=tests/support/jobs.sh
+. "$src/tests/support/jobs.sh"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/course-runner-test.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 failures=0
@@ -113,7 +116,7 @@ done
 out=$(cd "$scratch" && ./course next 2>&1)
 check "with every reference version in place, next says all exercises are done" contains "$out" "exercises are done"
 check "with every reference version in place, every exercise test passes" \
-  ctest --test-dir "$scratch/build" -L exercises -j 2 --no-tests=error -Q
+  ctest --test-dir "$scratch/build" -L exercises -j "$(cpu_count)" --no-tests=error -Q
 # ./course run builds the learner's program it runs (next builds only test programs).
 quietly() { "$@" >/dev/null 2>&1; }
 for dir in "$scratch"/chapters/[0-9][0-9]_*/; do

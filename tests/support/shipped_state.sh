@@ -12,6 +12,7 @@
 # is then reported and left out of the stub check (the shipped state is a fresh checkout's).
 set -u
 src=$1; bin=$2
+# shellcheck source=tests/support/exercises.sh
 . "$src/tests/support/exercises.sh"
 list=$src/chapters/exercises.txt
 report=$(mktemp); trap 'rm -f "$report"' EXIT
