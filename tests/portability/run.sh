@@ -140,7 +140,8 @@ run_step test ./course test
 
 # Versions of what the course used there.
 versions=$(in_system "dpkg-query -W -f='\${Package} \${Version}\n' g++ clang cmake libarmadillo-dev \
-  libgtest-dev libbenchmark-dev doxygen libsleef-dev libcli11-dev chromium libc6 2>/dev/null")
+  libgtest-dev libbenchmark-dev doxygen libsleef-dev libcli11-dev chromium clang-format shellcheck libc6 \
+  2>/dev/null")
 # Warnings of the compilers and of Doxygen: "file:line[:col]: warning: ..."
 warnings=$(grep -hE '^[^ ]+:[0-9]+(:[0-9]+)?: warning' "$logs/demo.log" "$logs/test.log" | sort -u)
 warning_count=$(grep -c . <<<"$warnings")
