@@ -9,8 +9,9 @@
 #     conversion and an unused variable (warnings, never errors: the learner's build goes on
 #     and shows them with file:line), next points at 1.2, having relinked one executable (the
 #     chapter's test program) and remembered the verdict, list shows 1.1 done, 1.2 next and 2.1
-#     pending, and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
-#     restores the file exactly as shipped;
+#     pending, and status counts one done; solution 1.1 now shows the reference, exactly the
+#     region of solutions/ the chapter page shows (between its "// [name]" markers); reset
+#     1.1 --yes restores the file exactly as shipped;
 #  3. bad arguments get exit code 2 and one line;
 #  4. a learner who solves every exercise (every reference file copied over the learner's)
 #     gets what the solutions get: every exercise test passes, next says all are done, and
@@ -92,8 +93,32 @@ check "a learner's unused variable is shown as a warning" contains "$out" "unuse
 out=$(cd "$scratch" && ./course status 2>&1)
 check "status counts one done" contains "$out" "1 of "
 check "status shows chapter 01 at 1/2" grep -qE "01_shapes +1/2" <<<"$out"
-out=$(cd "$scratch" && ./course solution 1.1 2>&1)
-check "solution 1.1 is shown once 1.1 passes" contains "$out" "$signature"
+# solution shows the region the chapter page shows (\solution: Doxygen's \snippet), the lines
+# between the two "// [name]" markers around the exercise's function, whatever else the region
+# holds: here a comment planted above the signature, which the function alone would not show.
+reference=$scratch/solutions/01_shapes/shapes.cpp
+cp "$reference" "$scratch/reference.orig"
+awk '{ print } /^\/\/ \[check_affine_shapes\]$/ && !done { print "// Planted: the page shows this line."; done = 1 }' \
+  "$scratch/reference.orig" >"$reference"
+region() {  # region NAME: the lines between the two "// [NAME]" lines of the reference file
+  sed -n "/^\/\/ \[$1\]\$/,/^\/\/ \[$1\]\$/p" "$reference" | sed '1d;$d'
+}
+shown() {  # shown ARGS...: what ./course solution ARGS prints after its heading line
+  (cd "$scratch" && ./course solution "$@" 2>/dev/null) | sed -n '/the reference version/,$p' | tail -n +2
+}
+same() {  # same WHAT EXPECTED GOT: shows the difference when GOT is not EXPECTED
+  [ "$2" = "$3" ] && return 0
+  echo "  $1 differs from the page's region:"; diff <(echo "$2") <(echo "$3") | head -n 8 | sed 's/^/  | /'
+  return 1
+}
+check "solution 1.1, once 1.1 passes, shows the page's region // [check_affine_shapes], exactly" \
+  same "solution 1.1" "$(region check_affine_shapes)" "$(shown 1.1)"
+check "solution 1.2 --force shows the other region of the file, // [affine], exactly" \
+  same "solution 1.2" "$(region affine)" "$(shown 1.2 --force)"
+grep -v '^// \[check_affine_shapes\]$' "$scratch/reference.orig" >"$reference"
+one_line_exit_2_no_region() { one_line_exit_2 solution 1.1 --force; }
+check "solution 1.1 with its region's markers gone: exit 2 and one line" one_line_exit_2_no_region
+cp "$scratch/reference.orig" "$reference"
 one_line_exit_2_not_yet() { one_line_exit_2 solution 1.2; }
 check "solution 1.2 is refused while 1.2 does not pass" one_line_exit_2_not_yet
 (cd "$scratch" && ./course reset 1.1 --yes >/dev/null 2>&1)

@@ -43,6 +43,41 @@ function_starting() {
     }' "$1"
 }
 
+# A reference solution is shown as its chapter page shows it (Doxygen's \snippet, through the
+# alias \solution): the lines between the two "// [name]" lines of its solutions/ file, the
+# marker lines left out. Each region holds the one function of one exercise.
+
+# function_name SIGNATURE: the name the first line of a function defines, qualified as written
+# there: the word before its first "(" ("void Tape::backward(Var loss) {" -> Tape::backward).
+function_name() {
+  local head=${1%%(*}
+  printf '%s\n' "${head##*[ *&]}"
+}
+
+# snippet_defining FILE FUNCTION: the name of the "// [name]" region of FILE that holds the
+# definition of FUNCTION: a line at column 0 (a signature, not a comment) on which FUNCTION and
+# "(" follow the start of the line or a space. Nothing when no region holds it.
+snippet_defining() {
+  awk -v fn="$2(" '
+    { line = $0; sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line) }
+    line ~ /^\/\/ \[[^]]+\]$/ {
+      name = substr(line, 5, length(line) - 5); open = (open == name) ? "" : name; next
+    }
+    open != "" && /^[A-Za-z_]/ && (index($0, fn) == 1 || index($0, " " fn)) { print open; exit }
+  ' "$1"
+}
+
+# snippet FILE NAME: prints the lines between the two "// [NAME]" lines of FILE (the markers
+# may be indented); fails unless FILE has exactly two.
+snippet() {
+  awk -v marker="// [$2]" '
+    { line = $0; sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line) }
+    line == marker { markers++; next }
+    markers == 1 { print }
+    END { exit markers != 2 }
+  ' "$1"
+}
+
 # splice FILE START END SOURCE: replaces lines START..END of FILE with the file SOURCE, whole
 # or not at all.
 splice() {
