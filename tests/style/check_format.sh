@@ -21,8 +21,8 @@ self=$(readlink -f "${BASH_SOURCE[0]}")
 root=$(cd "$(dirname "$self")/../.." && pwd)
 clang_format=${CLANG_FORMAT:-clang-format}
 
-usage() { echo "usage: tests/style/check_format.sh [--root DIR] [FILE...] | --self-test"; }
-bad_usage() { echo "check_format.sh: $* ($(usage))" >&2; exit 2; }
+# shellcheck source=tests/style/arguments.sh
+. "$(dirname "$self")/arguments.sh"
 
 # in_ci: CI=true (as CI runs .ci/run).
 in_ci() { [ -n "${CI:-}" ] && [ "${CI}" != false ] && [ "${CI}" != 0 ]; }
@@ -70,30 +70,13 @@ check() {
 }
 
 main() {
-  local files=() written
-  while [ $# -gt 0 ]; do
-    case $1 in
-      --root) [ $# -ge 2 ] || bad_usage "--root needs a folder"
-              root=$(cd "$2" 2>/dev/null && pwd) || bad_usage "--root: no folder $2"; shift 2 ;;
-      --self-test) [ $# -eq 1 ] || bad_usage "--self-test takes no other argument"; self_test; return ;;
-      -h | --help) usage; return 0 ;;
-      -*) bad_usage "unknown option $1" ;;
-      *) files+=("$1"); shift ;;
-    esac
-  done
+  local files written
+  style_arguments "$@"
+  case $mode in help) usage; return 0 ;; self-test) self_test; return ;; esac
   command -v "$clang_format" >/dev/null ||
     { echo "format: $clang_format is not installed (Debian package clang-format; ./course setup installs it)"; return 1; }
   [ -f "$root/.clang-format" ] || { echo "format: $root has no .clang-format"; return 1; }
-  if [ "${#files[@]}" -gt 0 ]; then
-    # A name is read from the checkout's root, or else from the current folder.
-    local file named=()
-    for file in "${files[@]}"; do
-      if [[ $file != /* ]] && [ -f "$root/$file" ]; then named+=("$file")
-      elif [ -f "$file" ]; then named+=("$(readlink -f "$file")")
-      else bad_usage "no file $file"; fi
-    done
-    check "${named[@]}"; return
-  fi
+  if [ "${#named[@]}" -gt 0 ]; then check "${named[@]}"; return; fi
   mapfile -t files < <(course_files)
   if ! in_ci; then
     written=$(written_learner_files)

@@ -13,8 +13,8 @@ set -uo pipefail
 self=$(readlink -f "${BASH_SOURCE[0]}")
 root=$(cd "$(dirname "$self")/../.." && pwd)
 
-usage() { echo "usage: tests/style/check_shell.sh [--root DIR] [FILE...] | --self-test"; }
-bad_usage() { echo "check_shell.sh: $* ($(usage))" >&2; exit 2; }
+# shellcheck source=tests/style/arguments.sh
+. "$(dirname "$self")/arguments.sh"
 
 # course_scripts: the scripts of the whole-tree check, relative to $root.
 course_scripts() {
@@ -39,26 +39,10 @@ check() {
 }
 
 main() {
-  local files=()
-  while [ $# -gt 0 ]; do
-    case $1 in
-      --root) [ $# -ge 2 ] || bad_usage "--root needs a folder"
-              root=$(cd "$2" 2>/dev/null && pwd) || bad_usage "--root: no folder $2"; shift 2 ;;
-      --self-test) [ $# -eq 1 ] || bad_usage "--self-test takes no other argument"; self_test; return ;;
-      -h | --help) usage; return 0 ;;
-      -*) bad_usage "unknown option $1" ;;
-      *) files+=("$1"); shift ;;
-    esac
-  done
+  style_arguments "$@"
+  case $mode in help) usage; return 0 ;; self-test) self_test; return ;; esac
   command -v shellcheck >/dev/null ||
     { echo "shellcheck: not installed (Debian package shellcheck; ./course setup installs it)"; return 1; }
-  local file named=()
-  for file in "${files[@]}"; do
-    # A name is read from the checkout's root, or else from the current folder.
-    if [[ $file != /* ]] && [ -f "$root/$file" ]; then named+=("$file")
-    elif [ -f "$file" ]; then named+=("$(readlink -f "$file")")
-    else bad_usage "no file $file"; fi
-  done
   [ "${#named[@]}" -gt 0 ] || mapfile -t named < <(course_scripts)
   check "${named[@]}"
 }
