@@ -18,6 +18,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-10}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/save_to_verdict.sh [RUNS]" >&2; exit 2; }
 build=${BP_BUILD_DIR:-$root/build}
+# shellcheck source=tests/support/jobs.sh
+. "$root/tests/support/jobs.sh"
 [ -f "$build/CMakeCache.txt" ] || { echo "save_to_verdict: build/ is not configured: run ./course next first" >&2; exit 2; }
 
 # The file next points at ("  edit  FILE:LINE").
@@ -55,7 +57,7 @@ sleep 1.1
 touch "$stamp"
 save "bench-$$-full"
 start=$(date +%s.%N)
-cmake --build "$build" -j 2 >/dev/null 2>&1
+cmake --build "$build" -j "$(cpu_count)" >/dev/null 2>&1
 end=$(date +%s.%N)
 printf '  the same save, then a build of everything: %.2f s, %d executable(s) relinked\n' \
   "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$(relinked)"

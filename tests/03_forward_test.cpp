@@ -163,10 +163,12 @@ struct Case {
 const std::vector<Case> kCases = {{5, 2}, {6, 7}, {3, 500}};
 
 // [forward-test]
+// A field of the cache: &bp::Cache::Z1, &bp::Cache::A1, ...
+using CacheField = arma::mat bp::Cache::*;
+
 // The check of one field of the cache (Z1, A1, Z2 or P) on every case of kCases: forward's
 // against reference_forward's, of parameters drawn from seed + H and a batch from seed + 1.
-void expect_field_is_the_references(arma::mat bp::Cache::*field, const std::string& name,
-                                    std::uint64_t seed) {
+void expect_field_is_the_references(CacheField field, const std::string& name, std::uint64_t seed) {
   for (const Case& c : kCases) {
     const bp::Params p = test_params(2, c.H, 2, seed + c.H);
     const arma::mat X = test_batch(c.N, seed + 1);

@@ -221,8 +221,8 @@ TEST(Eq5_CrossEntropyFromLogits, AddingAConstantToARowChangesNothing) {
 TEST(Eq5_SigmoidForm, RejectsShapesThatDoNotMatch) {
   const arma::vec s = {0.5, -1.0, 2.0};
   ASSERT_NO_THROW(bp::sigmoid_cross_entropy(s, arma::vec{1.0, 0.0, 1.0}));
-  EXPECT_TRUE(ThrowsShapeErrorNaming(
-      [&] { bp::sigmoid_cross_entropy(s, arma::vec{1.0, 0.0, 1.0, 0.0}); }, "3×1", "4×1"));
+  const auto four_labels = [&] { bp::sigmoid_cross_entropy(s, arma::vec{1.0, 0.0, 1.0, 0.0}); };
+  EXPECT_TRUE(ThrowsShapeErrorNaming(four_labels, "3×1", "4×1"));
   EXPECT_THROW(bp::sigmoid_cross_entropy(arma::vec(), arma::vec()), bp::ShapeError)
       << "the mean over an empty batch is not defined";
 }

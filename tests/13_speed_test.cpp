@@ -575,7 +575,9 @@ TEST(Speed_Workspace_Memory, SteadyStateEpochAllocatesNothing) {
   ws.train_epoch(p, b.X, b.Y, 0.1, 1e-4);  // the first epoch sizes the buffers
   // The counter works: one Armadillo matrix is one allocation.
   const long before_probe = g_allocations.load();
-  { const arma::mat probe(100, 100, arma::fill::zeros); }
+  {
+    const arma::mat probe(100, 100, arma::fill::zeros);  // allocated here, freed at the brace
+  }
   ASSERT_GE(g_allocations.load() - before_probe, 1) << "the allocation counter counts nothing";
   const long before = g_allocations.load();
   for (int e = 0; e < 20; ++e) ws.train_epoch(p, b.X, b.Y, 0.1, 1e-4);

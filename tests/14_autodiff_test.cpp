@@ -285,8 +285,8 @@ TEST(Autodiff_AddRowVjp, ABroadcastNotSummedIsCaught) {
   ASSERT_TRUE(VjpIsRight(F, b, vjp, "db"));
   EXPECT_TRUE(IsCaughtByBothChecks(
       F, b, [](const arma::mat& U) { return arma::mat(U.row(0)); }, "db = the first row of dC"));
-  EXPECT_TRUE(IsCaughtByBothChecks(
-      F, b, [](const arma::mat& U) { return U; }, "db = dC"));
+  const MatFn unsummed = [](const arma::mat& U) { return U; };
+  EXPECT_TRUE(IsCaughtByBothChecks(F, b, unsummed, "db = dC"));
 }
 // [add-row-vjp-test]
 

@@ -47,7 +47,7 @@ double zero_band(const arma::mat& H);
 struct DescentRun {
   double rate = 0.0;  ///< η
   arma::vec loss;     ///< J(θ_t), t = 0 … steps (NaN after a loss that is not finite)
-  arma::vec along;    ///< ⟨∇J(θ_t), v1⟩ / λmax: θ_t − θ* along v1, in the quadratic model
+  arma::vec along;    ///< ⟨∇J(θ_t), v1⟩/λmax: θ_t − θ* along v1, in the quadratic model
 };
 
 /**

@@ -53,14 +53,14 @@ extern "C" void remove_pending_and_die(int signal) {
 /// or handles itself is left alone.
 void install_signal_handlers() {
   static const bool installed = [] {
-    struct sigaction ignore {};
+    struct sigaction ignore = {};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
     ::sigaction(SIGXFSZ, &ignore, nullptr);
     for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
-      struct sigaction old {};
+      struct sigaction old = {};
       if (::sigaction(signal, nullptr, &old) != 0 || old.sa_handler != SIG_DFL) continue;
-      struct sigaction action {};
+      struct sigaction action = {};
       action.sa_handler = remove_pending_and_die;
       sigemptyset(&action.sa_mask);
       action.sa_flags = SA_RESETHAND | SA_NODEFER;
@@ -206,9 +206,9 @@ fs::path checked_output(const fs::path& path) {
                    std::to_string(kMaxNameBytes) + " bytes");
   // The target itself: absent, or a regular file (a symbolic link to one is followed).
   fs::path target = path;
-  struct stat link {};
+  struct stat link = {};
   if (::lstat(path.c_str(), &link) == 0) {
-    struct stat info {};
+    struct stat info = {};
     if (::stat(path.c_str(), &info) != 0) {
       const int error = errno;
       if (error == ENOENT)
@@ -231,7 +231,7 @@ fs::path checked_output(const fs::path& path) {
   }
   // Its folder: it exists, is a folder, and takes new files (the temporary is created there).
   const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  struct stat dir {};
+  struct stat dir = {};
   if (::stat(folder.c_str(), &dir) != 0) {
     if (errno == ENOENT) throw cannot("the folder " + folder.string() + " does not exist");
     if (errno == ENOTDIR) throw cannot("a name in " + folder.string() + " is not a folder");

@@ -53,7 +53,7 @@ InputFile::InputFile(const fs::path& path, const std::string& what, std::uint64_
   // O_NONBLOCK: opening a FIFO that no one writes to returns at once instead of waiting forever.
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd_ < 0) throw InputError("cannot open " + text + ": " + std::strerror(errno));
-  struct stat info {};
+  struct stat info = {};
   if (::fstat(fd_, &info) != 0) {
     const int error = errno;
     ::close(fd_);

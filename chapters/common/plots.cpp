@@ -99,7 +99,7 @@ bool gnuplot_available() {
 bool is_png(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
-  struct stat info {};
+  struct stat info = {};
   std::string bytes;
   if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size >= 20 &&
       static_cast<std::uint64_t>(info.st_size) <= kMaxFigureBytes) {

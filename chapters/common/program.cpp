@@ -284,7 +284,7 @@ MemoryLimit memory_limit() {
   const double page = static_cast<double>(::sysconf(_SC_PAGE_SIZE));
   MemoryLimit limit{pages * page / 2.0, "half of this machine's " + bytes_text(pages * page) +
                                             " of memory"};
-  struct rlimit space {};
+  struct rlimit space = {};
   if (::getrlimit(RLIMIT_AS, &space) == 0 && space.rlim_cur != RLIM_INFINITY &&
       static_cast<double>(space.rlim_cur) < limit.bytes)
     limit = {static_cast<double>(space.rlim_cur), "the address-space limit, ulimit -v"};

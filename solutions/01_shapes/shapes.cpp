@@ -5,6 +5,7 @@
 
 namespace bp {
 
+// [check_affine_shapes]
 void check_affine_shapes(const arma::mat& X, const arma::mat& W, const arma::mat& b) {
   // Each rule names the shapes it compares, so the reader sees which argument is wrong.
   require_shape(X.n_cols == W.n_rows, "affine: X is " + shape_of(X) + " but W is " +
@@ -16,6 +17,7 @@ void check_affine_shapes(const arma::mat& X, const arma::mat& W, const arma::mat
                                           shape_of(W) +
                                           ": b needs one entry per column of W");
 }
+// [check_affine_shapes]
 
 // [affine]
 arma::mat affine(const arma::mat& X, const arma::mat& W, const arma::mat& b) {

@@ -21,11 +21,13 @@
 #     with its code inside; and no page source shows one with a bare \snippet of solutions/.
 # One line per page (ok / FAIL and why), then "N pages checked, M failed".
 # Pages without a formula are not opened: there is nothing for MathJax to do on them, and a
-# Chromium start costs about 2 s. Pages run two at a time (BP_DOCS_JOBS to change it).
+# Chromium start costs about 2 s. Pages run one per processor at a time (BP_DOCS_JOBS to change it).
 set -uo pipefail
 
 self=$(readlink -f "$0")
-jobs=${BP_DOCS_JOBS:-2}
+# shellcheck source=tests/support/jobs.sh
+. "$(dirname "$self")/../support/jobs.sh"
+jobs=${BP_DOCS_JOBS:-$(cpu_count)}
 budget_ms=10000    # virtual time for MathJax to finish: it runs faster than real time
 timeout_s=60       # real time, for a Chromium that hangs
 
@@ -276,8 +278,10 @@ self_test() {
   local sources
   sources=$(unfolded_in_sources "$scratch/src")
   echo "$sources"
-  [ "$(grep -c '' <<<"$sources")" -eq 1 ] && grep -qF 'chapters/99_planted/README.md:3: a reference solution shown unfolded' <<<"$sources" ||
-    { echo "self-test: the bare \snippet of solutions/ on line 3 was not caught alone"; wrong=1; }
+  if [ "$(grep -c '' <<<"$sources")" -ne 1 ] ||
+     ! grep -qF 'chapters/99_planted/README.md:3: a reference solution shown unfolded' <<<"$sources"; then
+    echo "self-test: the bare \snippet of solutions/ on line 3 was not caught alone"; wrong=1
+  fi
   [ "$wrong" -eq 0 ] && echo "self-test: every broken copy was caught, each for its own reason"
   return "$wrong"
 }

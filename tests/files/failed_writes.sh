@@ -33,6 +33,7 @@ expect_failed_write() {
 mkdir "$work/small"
 if unshare -m true 2>/dev/null; then
   # The tmpfs lives in the namespace only: what the run left in it is listed from inside.
+  # shellcheck disable=SC2016  # the inner bash expands $1..$5, the arguments after the script
   unshare -m bash -c 'mount -t tmpfs -o size=64k tmpfs "$1" || exit 99
     "$2" --plots "$1" >/dev/null 2>"$3"; code=$?
     ls -A "$1" >"$4"; head -n 1 "$1/ch05_fd_error.csv" >"$5"; exit $code' \
@@ -58,8 +59,10 @@ expect_failed_write "$work/limited" "File too large" $? "$work/err_limit"
 # 3. Standard output on a full device.
 "$ch01" >/dev/full 2>"$work/err_stdout"; code=$?
 [ "$code" -eq 1 ] || fail "stdout on /dev/full: exit code $code, expected 1"
-[ "$(grep -c '' "$work/err_stdout")" -eq 1 ] && grep -q "^ch01_shapes: error: cannot write to standard output" "$work/err_stdout" ||
+if [ "$(grep -c '' "$work/err_stdout")" -ne 1 ] ||
+   ! grep -q "^ch01_shapes: error: cannot write to standard output" "$work/err_stdout"; then
   fail "stdout on /dev/full: stderr is: $(cat "$work/err_stdout")"
+fi
 echo "checked: standard output: $(cat "$work/err_stdout")"
 
 echo "failed writes: $failed failed${skipped:+; skipped: $skipped}"

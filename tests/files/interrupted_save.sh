@@ -22,6 +22,6 @@ grep -Eq "^ch10_training: --save: cannot write .*/nets/net.bpnet: File too large
   fail "the message does not name the file and the reason"
 message=$(cat "$work/err")
 cmp -s "$work/before.bpnet" "$work/nets/net.bpnet" || fail "the previous network was changed"
-[ "$(ls -A "$work/nets" | wc -l)" -eq 1 ] || fail "a temporary file was left behind: $(ls -A "$work/nets")"
+[ "$(find "$work/nets" -mindepth 1 -maxdepth 1 -printf . | wc -c)" -eq 1 ] || fail "a temporary file was left behind: $(ls -A "$work/nets")"
 "$program" --samples 40 --load "$work/nets/net.bpnet" --no-plots >/dev/null 2>"$work/err" || fail "the previous network no longer loads"
 echo "ok: a save cut short by a file-size limit exits 2 ($message), the previous network is unchanged and loads"

@@ -23,7 +23,7 @@ start=$(date +%s%N)
 "$program" "${args[@]}" --plots "$work/reference" --save "$work/reference/net.bpnet" >/dev/null 2>&1 ||
   fail "the reference run failed"
 whole_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-files=$(ls -A "$work/reference" | wc -l)
+files=$(find "$work/reference" -mindepth 1 -maxdepth 1 -printf . | wc -c)
 [ "$files" -eq 12 ] || fail "the reference run wrote $files files, expected 12: $(ls -A "$work/reference")"
 
 interrupted=0; runs=0; hidden_after_kill=0
@@ -63,7 +63,7 @@ run() {
     visible=$((visible + 1))
   done
   local hidden
-  hidden=$(cd "$dir" && ls -A | grep '^\.' || true)
+  hidden=$(find "$dir" -mindepth 1 -maxdepth 1 -name '.*' -printf '%f\n')
   if [ -n "$hidden" ]; then
     [ "$signal" = KILL ] || fail "$what: a temporary file was left behind: $hidden"
     echo "$hidden" | grep -Eqv '^\..+\.tmp\.[0-9]+$' && fail "$what: unexpected hidden files: $hidden"

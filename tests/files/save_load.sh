@@ -26,7 +26,9 @@ grep -q "^Saved the network to $work/net.bpnet (860 bytes: format bp-network ver
 grep -q "^3. Training" "$work/load.out" && fail "--load trained the network"
 trained=$(grep -o "accuracy [0-9.]*% on the training points, [0-9.]*% on the held-out points" "$work/save.out" | tail -1)
 loaded=$(grep -o "accuracy [0-9.]*% on the training points, [0-9.]*% on the held-out points" "$work/load.out")
-[ -n "$trained" ] && [ "$trained" = "$loaded" ] || fail "accuracies differ: trained '$trained', loaded '$loaded'"
+if [ -z "$trained" ] || [ "$trained" != "$loaded" ]; then
+  fail "accuracies differ: trained '$trained', loaded '$loaded'"
+fi
 cmp -s "$work/trained/ch10_boundary.csv" "$work/loaded/ch10_boundary.csv" ||
   fail "the redrawn decision boundary's data differs from the trained network's"
 [ -e "$work/loaded/ch10_loss.csv" ] && fail "--load drew the loss curve of a training it did not do"

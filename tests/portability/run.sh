@@ -41,8 +41,10 @@ done
 
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || die "needs root (debootstrap, chroot, mount), and there is no sudo"
-  exec sudo --preserve-env=TMPDIR "$0" --release "$release" ${mirror:+--mirror "$mirror"} \
-    $([ "$keep" -eq 1 ] && echo --keep)
+  again=(--release "$release")
+  [ -n "$mirror" ] && again+=(--mirror "$mirror")
+  [ "$keep" -eq 1 ] && again+=(--keep)
+  exec sudo --preserve-env=TMPDIR "$0" "${again[@]}"
 fi
 
 # The mirror this machine's apt uses for Debian (not its security archive): the first one in
@@ -108,6 +110,7 @@ echo "  made in $(elapsed "$t0" "$t1"); checkout at $commit cloned into /root/co
 # in_system COMMAND: runs COMMAND with bash in the system, as root in /root/course, with a
 # learner's plain environment, in a private mount namespace holding the system's mounts.
 in_system() {
+  # shellcheck disable=SC2016  # the inner bash expands $1 and $s: the script is its, not ours
   unshare --mount --propagation private bash -c '
     set -e
     s=$1; shift
@@ -122,12 +125,13 @@ in_system() {
   ' bash "$system" "$@"
 }
 
+declare -A step_code=() step_time=()
 run_step() {  # run_step NAME COMMAND: times COMMAND in the system, its output in NAME.log
   local name=$1 start code; shift
   echo "\$ $* (output: build-portability/$name.log)"
   start=$(now)
   in_system "$@" >"$logs/$name.log" 2>&1; code=$?
-  eval "${name}_code=$code; ${name}_time=\$((\$(now) - start))"
+  step_code[$name]=$code; step_time[$name]=$(($(now) - start))
   echo "  exit $code after $(elapsed "$start" "$(now)")"
   [ "$code" -eq 0 ] || tail -n 15 "$logs/$name.log" | sed 's/^/  | /'
 }
@@ -136,7 +140,8 @@ run_step test ./course test
 
 # Versions of what the course used there.
 versions=$(in_system "dpkg-query -W -f='\${Package} \${Version}\n' g++ clang cmake libarmadillo-dev \
-  libgtest-dev libbenchmark-dev doxygen libsleef-dev libcli11-dev chromium libc6 2>/dev/null")
+  libgtest-dev libbenchmark-dev doxygen libsleef-dev libcli11-dev chromium clang-format shellcheck libc6 \
+  2>/dev/null")
 # Warnings of the compilers and of Doxygen: "file:line[:col]: warning: ..."
 warnings=$(grep -hE '^[^ ]+:[0-9]+(:[0-9]+)?: warning' "$logs/demo.log" "$logs/test.log" | sort -u)
 warning_count=$(grep -c . <<<"$warnings")
@@ -145,15 +150,15 @@ summary=$(grep -E '^course test: ' "$logs/test.log" | tail -n1)
 {
   echo "Portability check: Debian $release ($(cat "$system/etc/debian_version" 2>/dev/null)), checkout $commit, $(nproc) cores"
   echo "  system made in          $(elapsed "$t0" "$t1")"
-  echo "  ./course demo           exit $demo_code, $(elapsed 0 "$demo_time")"
-  echo "  ./course test           exit $test_code, $(elapsed 0 "$test_time"): ${summary:-no summary line}"
+  echo "  ./course demo           exit ${step_code[demo]}, $(elapsed 0 "${step_time[demo]}")"
+  echo "  ./course test           exit ${step_code[test]}, $(elapsed 0 "${step_time[test]}"): ${summary:-no summary line}"
   echo "  warnings in the builds  $warning_count"
   echo "Versions:"
-  sed 's/^/  /' <<<"$versions"
+  while IFS= read -r line; do echo "  $line"; done <<<"$versions"
 } | tee "$logs/summary.txt"
 if [ "$warning_count" -gt 0 ]; then
   echo "The warnings (a learner's build goes on; the course should have none):"
   head -n 10 <<<"$warnings" | sed 's/^/  /'
 fi
 
-[ "$demo_code" -eq 0 ] && [ "$test_code" -eq 0 ] && [ "$warning_count" -eq 0 ]
+[ "${step_code[demo]}" -eq 0 ] && [ "${step_code[test]}" -eq 0 ] && [ "$warning_count" -eq 0 ]

@@ -9,15 +9,19 @@
 #     conversion and an unused variable (warnings, never errors: the learner's build goes on
 #     and shows them with file:line), next points at 1.2, having relinked one executable (the
 #     chapter's test program) and remembered the verdict, list shows 1.1 done, 1.2 next and 2.1
-#     pending, and status counts one done; solution 1.1 now shows the reference; reset 1.1 --yes
-#     restores the file exactly as shipped;
+#     pending, and status counts one done; solution 1.1 now shows the reference, exactly the
+#     region of solutions/ the chapter page shows (between its "// [name]" markers); reset
+#     1.1 --yes restores the file exactly as shipped;
 #  3. bad arguments get exit code 2 and one line;
 #  4. a learner who solves every exercise (every reference file copied over the learner's)
 #     gets what the solutions get: every exercise test passes, next says all are done, and
 #     every learner chapter program, run by ./course run N (which builds it), runs to the end.
 set -uo pipefail
 src=$(cd "$1" && pwd)
+# shellcheck source=tests/support/exercises.sh
 . "$src/tests/support/exercises.sh"
+# shellcheck source=tests/support/jobs.sh
+. "$src/tests/support/jobs.sh"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/course-runner-test.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 failures=0
@@ -32,16 +36,18 @@ contains() {  # contains TEXT PART: shows TEXT's first lines when PART is not in
 one_line_exit_2() {  # one_line_exit_2 ARGS...: ./course ARGS exits 2 with one line on stderr
   local err code
   err=$(cd "$scratch" && ./course "$@" 2>&1 >/dev/null </dev/null); code=$?
-  [ "$code" -eq 2 ] && [ "$(grep -c '' <<<"$err")" -eq 1 ] ||
-    { echo "  ./course $*: exit $code, stderr: $err"; return 1; }
+  if [ "$code" -ne 2 ] || [ "$(grep -c '' <<<"$err")" -ne 1 ]; then
+    echo "  ./course $*: exit $code, stderr: $err"; return 1
+  fi
 }
 
 # The scratch copy, and a history holding the shipped state.
 (cd "$src" && git ls-files -z --cached --others --exclude-standard) |
   (cd "$src" && xargs -0 cp --parents -t "$scratch" 2>/dev/null)
-git -C "$scratch" init -q && git -C "$scratch" add -A &&
-  git -C "$scratch" -c user.name=course -c user.email=course@localhost commit -qm shipped ||
-  { echo "FAIL: could not make the scratch repository"; exit 1; }
+if ! git -C "$scratch" init -q || ! git -C "$scratch" add -A ||
+   ! git -C "$scratch" -c user.name=course -c user.email=course@localhost commit -qm shipped; then
+  echo "FAIL: could not make the scratch repository"; exit 1
+fi
 export BP_BUILD_DIR=$scratch/build
 unset CI  # the runner is tested as a learner has it
 
@@ -87,8 +93,32 @@ check "a learner's unused variable is shown as a warning" contains "$out" "unuse
 out=$(cd "$scratch" && ./course status 2>&1)
 check "status counts one done" contains "$out" "1 of "
 check "status shows chapter 01 at 1/2" grep -qE "01_shapes +1/2" <<<"$out"
-out=$(cd "$scratch" && ./course solution 1.1 2>&1)
-check "solution 1.1 is shown once 1.1 passes" contains "$out" "$signature"
+# solution shows the region the chapter page shows (\solution: Doxygen's \snippet), the lines
+# between the two "// [name]" markers around the exercise's function, whatever else the region
+# holds: here a comment planted above the signature, which the function alone would not show.
+reference=$scratch/solutions/01_shapes/shapes.cpp
+cp "$reference" "$scratch/reference.orig"
+awk '{ print } /^\/\/ \[check_affine_shapes\]$/ && !done { print "// Planted: the page shows this line."; done = 1 }' \
+  "$scratch/reference.orig" >"$reference"
+region() {  # region NAME: the lines between the two "// [NAME]" lines of the reference file
+  sed -n "/^\/\/ \[$1\]\$/,/^\/\/ \[$1\]\$/p" "$reference" | sed '1d;$d'
+}
+shown() {  # shown ARGS...: what ./course solution ARGS prints after its heading line
+  (cd "$scratch" && ./course solution "$@" 2>/dev/null) | sed -n '/the reference version/,$p' | tail -n +2
+}
+same() {  # same WHAT EXPECTED GOT: shows the difference when GOT is not EXPECTED
+  [ "$2" = "$3" ] && return 0
+  echo "  $1 differs from the page's region:"; diff <(echo "$2") <(echo "$3") | head -n 8 | sed 's/^/  | /'
+  return 1
+}
+check "solution 1.1, once 1.1 passes, shows the page's region // [check_affine_shapes], exactly" \
+  same "solution 1.1" "$(region check_affine_shapes)" "$(shown 1.1)"
+check "solution 1.2 --force shows the other region of the file, // [affine], exactly" \
+  same "solution 1.2" "$(region affine)" "$(shown 1.2 --force)"
+grep -v '^// \[check_affine_shapes\]$' "$scratch/reference.orig" >"$reference"
+one_line_exit_2_no_region() { one_line_exit_2 solution 1.1 --force; }
+check "solution 1.1 with its region's markers gone: exit 2 and one line" one_line_exit_2_no_region
+cp "$scratch/reference.orig" "$reference"
 one_line_exit_2_not_yet() { one_line_exit_2 solution 1.2; }
 check "solution 1.2 is refused while 1.2 does not pass" one_line_exit_2_not_yet
 (cd "$scratch" && ./course reset 1.1 --yes >/dev/null 2>&1)
@@ -111,7 +141,7 @@ done
 out=$(cd "$scratch" && ./course next 2>&1)
 check "with every reference version in place, next says all exercises are done" contains "$out" "exercises are done"
 check "with every reference version in place, every exercise test passes" \
-  ctest --test-dir "$scratch/build" -L exercises -j 2 --no-tests=error -Q
+  ctest --test-dir "$scratch/build" -L exercises -j "$(cpu_count)" --no-tests=error -Q
 # ./course run builds the learner's program it runs (next builds only test programs).
 quietly() { "$@" >/dev/null 2>&1; }
 for dir in "$scratch"/chapters/[0-9][0-9]_*/; do

@@ -1,4 +1,5 @@
 # Shared by the course runner and the shipped-state check: reading chapters/exercises.txt.
+# shellcheck shell=bash  # sourced by bash scripts, never run alone: it has no #! line
 # Source it; it defines functions only.
 
 # exercise_lines FILE: the exercise lines of the list, comments and blank lines dropped.
@@ -42,11 +43,48 @@ function_starting() {
     }' "$1"
 }
 
+# A reference solution is shown as its chapter page shows it (Doxygen's \snippet, through the
+# alias \solution): the lines between the two "// [name]" lines of its solutions/ file, the
+# marker lines left out. Each region holds the one function of one exercise.
+
+# function_name SIGNATURE: the name the first line of a function defines, qualified as written
+# there: the word before its first "(" ("void Tape::backward(Var loss) {" -> Tape::backward).
+function_name() {
+  local head=${1%%(*}
+  printf '%s\n' "${head##*[ *&]}"
+}
+
+# snippet_defining FILE FUNCTION: the name of the "// [name]" region of FILE that holds the
+# definition of FUNCTION: a line at column 0 (a signature, not a comment) on which FUNCTION and
+# "(" follow the start of the line or a space. Nothing when no region holds it.
+snippet_defining() {
+  awk -v fn="$2(" '
+    { line = $0; sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line) }
+    line ~ /^\/\/ \[[^]]+\]$/ {
+      name = substr(line, 5, length(line) - 5); open = (open == name) ? "" : name; next
+    }
+    open != "" && /^[A-Za-z_]/ && (index($0, fn) == 1 || index($0, " " fn)) { print open; exit }
+  ' "$1"
+}
+
+# snippet FILE NAME: prints the lines between the two "// [NAME]" lines of FILE (the markers
+# may be indented); fails unless FILE has exactly two.
+snippet() {
+  awk -v marker="// [$2]" '
+    { line = $0; sub(/^[ \t]+/, "", line); sub(/[ \t]+$/, "", line) }
+    line == marker { markers++; next }
+    markers == 1 { print }
+    END { exit markers != 2 }
+  ' "$1"
+}
+
 # splice FILE START END SOURCE: replaces lines START..END of FILE with the file SOURCE, whole
 # or not at all.
 splice() {
   local file=$1 start=$2 end=$3 source=$4 tmp
   tmp=$(mktemp "$(dirname "$file")/.course.XXXXXX")
-  { head -n "$((start - 1))" "$file"; cat "$source"; tail -n "+$((end + 1))" "$file"; } >"$tmp" &&
-    chmod --reference="$file" "$tmp" && mv "$tmp" "$file" || { rm -f "$tmp"; echo "could not write $file" >&2; return 1; }
+  if ! { head -n "$((start - 1))" "$file"; cat "$source"; tail -n "+$((end + 1))" "$file"; } >"$tmp" ||
+     ! chmod --reference="$file" "$tmp" || ! mv "$tmp" "$file"; then
+    rm -f "$tmp"; echo "could not write $file" >&2; return 1
+  fi
 }

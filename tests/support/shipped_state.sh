@@ -4,6 +4,8 @@
 # Proves the shipped state of the exercises (unsolved must fail, solved must pass):
 #  - every exercise of chapters/exercises.txt has a title, a hint, a "TODO(id)" and a
 #    BP_EXERCISE("id") stub in its file, and its test filter selects at least one test;
+#  - the reference of every exercise is a "// [name]" region of its solutions/ file, and its
+#    chapter page shows that region (\solution): the one ./course solution prints;
 #  - every test of a chapter's test program belongs to exactly one exercise;
 #  - against the learner's library as shipped, every test of every exercise fails, and fails
 #    with bp::ExerciseNotDone;
@@ -12,6 +14,7 @@
 # is then reported and left out of the stub check (the shipped state is a fresh checkout's).
 set -u
 src=$1; bin=$2
+# shellcheck source=tests/support/exercises.sh
 . "$src/tests/support/exercises.sh"
 list=$src/chapters/exercises.txt
 report=$(mktemp); trap 'rm -f "$report"' EXIT
@@ -22,6 +25,28 @@ problem() { echo "FAIL: $*"; problems=$((problems + 1)); }
 run_report() {
   : >"$report"
   BP_REPORT=$report "$bin/$1" --gtest_filter="$2" >/dev/null 2>&1
+}
+
+# reference_region ID FILE: the reference of exercise ID is the "// [name]" region of its
+# solutions/ file that holds the function of TODO(ID), and its chapter page shows that region
+# (\solution{FILE,name}): what ./course solution ID prints is what the page folds.
+reference_region() {
+  local id=$1 file=$2 todo start fn solution region page
+  todo=$(grep -nF "TODO($id)" "$src/$file" | head -n1 | cut -d: -f1)
+  [ -n "$todo" ] || return 0
+  read -r start _ < <(function_around "$src/$file" "$todo")
+  [ -n "$start" ] || { problem "exercise $id: no function holds TODO($id) in $file"; return; }
+  fn=$(function_name "$(sed -n "${start}p" "$src/$file")")
+  solution=solutions/${file#chapters/}
+  page=$(dirname "$file")/README.md
+  region=$(snippet_defining "$src/$solution" "$fn")
+  if [ -z "$region" ]; then
+    problem "exercise $id: $solution has no // [name] region holding $fn (./course solution $id prints that region)"
+  elif ! snippet "$src/$solution" "$region" >/dev/null; then
+    problem "exercise $id: $solution has not exactly two // [$region] lines"
+  elif ! grep -qF "\\solution{$solution,$region}" "$src/$page"; then
+    problem "exercise $id: $page does not show its reference: no \\solution{$solution,$region}"
+  fi
 }
 
 declare -A filters_of   # test program -> the filters of its exercises, one per line
@@ -35,6 +60,7 @@ while IFS= read -r line; do
   [ -n "$hint" ] || problem "exercise $id has no hint"
   [ -f "$src/$file" ] || { problem "exercise $id: no file $file"; continue; }
   grep -qF "TODO($id)" "$src/$file" || problem "exercise $id: no TODO($id) in $file"
+  reference_region "$id" "$file"
   [ -x "$bin/$program" ] || { problem "exercise $id: no test program $program (build first)"; continue; }
 
   run_report "${program}_solution" "$filter"

@@ -19,10 +19,10 @@ fail() { echo "FAIL: $*"; echo "--- stdout ---"; cat "$out"; echo "--- stderr --
 said=$(grep -c "^Figure not drawn: gnuplot is not installed. Its data is in $dir/plots/" "$out")
 [ "$said" -eq "$want" ] || fail "$said lines say where a figure's data went, expected $want"
 named=0
-for csv in $(grep "^Figure not drawn" "$out" | grep -o "$dir/plots/[^ ,]*\.csv"); do
+while IFS= read -r csv; do
   [ -s "$csv" ] || fail "the data file $csv it names does not exist"
   named=$((named + 1))
-done
+done < <(grep "^Figure not drawn" "$out" | grep -o "$dir/plots/[^ ,]*\.csv")
 pngs=$(find "$dir/plots" -name '*.png' | wc -l)
 [ "$pngs" -eq 0 ] || fail "$pngs PNG files were written without gnuplot"
 others=$(find "$dir/plots" -type f ! -name '*.csv' | wc -l)
