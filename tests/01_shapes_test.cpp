@@ -27,8 +27,10 @@ TEST(Shapes_CheckAffine, ProductUndefinedNamesBothShapes) {
     FAIL() << "X 3×2 times W 500×2 is not defined, but no ShapeError was thrown";
   } catch (const bp::ShapeError& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("3×2"), std::string::npos) << "message should name X's shape: " << message;
-    EXPECT_NE(message.find("500×2"), std::string::npos) << "message should name W's shape: " << message;
+    EXPECT_NE(message.find("3×2"), std::string::npos)
+        << "message should name X's shape: " << message;
+    EXPECT_NE(message.find("500×2"), std::string::npos)
+        << "message should name W's shape: " << message;
   }
 }
 
@@ -38,7 +40,8 @@ TEST(Shapes_CheckAffine, BiasOfWrongLengthNamesItsShape) {
     FAIL() << "b 1×4 cannot be added to the 3×5 product, but no ShapeError was thrown";
   } catch (const bp::ShapeError& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("1×4"), std::string::npos) << "message should name b's shape: " << message;
+    EXPECT_NE(message.find("1×4"), std::string::npos)
+        << "message should name b's shape: " << message;
   }
 }
 
@@ -48,7 +51,8 @@ TEST(Shapes_CheckAffine, BiasWithSeveralRowsIsRejected) {
     FAIL() << "b must be one row (1×5); a 3×5 b was accepted";
   } catch (const bp::ShapeError& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("3×5"), std::string::npos) << "message should name b's shape: " << message;
+    EXPECT_NE(message.find("3×5"), std::string::npos)
+        << "message should name b's shape: " << message;
   }
 }
 // [shapes-test]
@@ -76,7 +80,9 @@ TEST(Eq1_AffineMap, MatchesTheSumWrittenOutByHand) {
   SCOPED_TRACE("affine(X = [1 2; -1 0.5], W = [1 0 2; 0 1 -1], b = [10 20 30])");
   ASSERT_EQ(Z.n_rows, 2u) << "expected 2×3, got " << bp::shape_of(Z);
   ASSERT_EQ(Z.n_cols, 3u) << "expected 2×3, got " << bp::shape_of(Z);
-  EXPECT_TRUE(arma::approx_equal(Z, expected, "absdiff", 1e-12)) << "got\n" << Z << "expected\n" << expected;
+  EXPECT_TRUE(arma::approx_equal(Z, expected, "absdiff", 1e-12)) << "got\n"
+                                                                 << Z << "expected\n"
+                                                                 << expected;
 }
 
 TEST(Eq1_AffineMap, EqualsTheOuterProductForm) {
@@ -92,7 +98,8 @@ TEST(Eq1_AffineMap, EqualsTheOuterProductForm) {
   ASSERT_EQ(Z.n_cols, expected.n_cols) << "got " << bp::shape_of(Z);
   // Both sides round the same sums in a possibly different order: agree to a few ulps.
   EXPECT_TRUE(arma::approx_equal(Z, expected, "reldiff", 1e-13))
-      << "largest difference " << arma::abs(Z - expected).max() << "; got\n" << Z << "expected\n"
+      << "largest difference " << arma::abs(Z - expected).max() << "; got\n"
+      << Z << "expected\n"
       << expected;
 }
 

@@ -123,12 +123,8 @@ TEST(Eq4_Softmax, ExtremeLogitsGiveFiniteProbabilities) {
   // and 0/0, both NaN. Shifted by each row's own maximum they give the limits. The last two
   // rows have maxima 2000 apart: a shift by the maximum of the whole matrix would still
   // underflow the last row to 0/0.
-  const arma::mat Z = {{1000.0, -1000.0},
-                       {-1000.0, 1000.0},
-                       {1000.0, 1000.0},
-                       {-1000.0, -1000.0},
-                       {1000.0, 999.0},
-                       {-1000.0, -999.0}};
+  const arma::mat Z = {{1000.0, -1000.0},  {-1000.0, 1000.0}, {1000.0, 1000.0},
+                       {-1000.0, -1000.0}, {1000.0, 999.0},   {-1000.0, -999.0}};
   const arma::mat P = bp::softmax(Z);
   SCOPED_TRACE(show_call("softmax", {{"Z", Z}}));
   ASSERT_TRUE(HasShape(P, 6, 2, "P"));
@@ -211,7 +207,8 @@ TEST(Eq5_Sigmoid, TwoClassSoftmaxIsSigmoidOfTheLogitDifference) {
   Z.row(1) = arma::rowvec{-1000.0, 1000.0};
   const arma::vec s = Z.col(1) - Z.col(0);
   const arma::mat sig = bp::sigmoid(s);
-  SCOPED_TRACE("sigmoid(s = z1 − z0), Z = " + show(Z) + ": N(0, 9) of seed 7, its first rows "
+  SCOPED_TRACE("sigmoid(s = z1 − z0), Z = " + show(Z) +
+               ": N(0, 9) of seed 7, its first rows "
                "set to (1000, -1000) and (-1000, 1000)");
   ASSERT_TRUE(HasShape(sig, 20, 1, "σ(s)"));
   // The left side, computed here for the finite rows: e^z1/(e^z0 + e^z1).

@@ -73,7 +73,7 @@ TEST(Init_Params, FollowsTheDocumentedDrawOrder) {
   // the chapter program's) are then the same for every learner.
   const bp::Params p = bp::init_params(6, 9, 3, 2);
   SCOPED_TRACE(init_call(6, 9, 3, 2) + " against W1 = normal_matrix(3, 6, 1/√3), then W2 = "
-               "normal_matrix(6, 2, 1/√6), from bp::Rng(9)");
+                                       "normal_matrix(6, 2, 1/√6), from bp::Rng(9)");
   bp::Rng rng(9);
   const arma::mat W1 = bp::normal_matrix(3, 6, 1.0 / std::sqrt(3.0), rng);
   const arma::mat W2 = bp::normal_matrix(6, 2, 1.0 / std::sqrt(6.0), rng);
@@ -108,8 +108,8 @@ void expect_scale(const arma::mat& W, double s, const std::string& name) {
   const arma::vec w = arma::vectorise(W);
   const double n = static_cast<double>(w.n_elem);
   EXPECT_NEAR(arma::stddev(w), s, 5.0 * s / std::sqrt(2.0 * (n - 1.0)))
-      << "the standard deviation of the " << w.n_elem << " entries of " << name << " ("
-      << show(W) << ") should be " << s;
+      << "the standard deviation of the " << w.n_elem << " entries of " << name << " (" << show(W)
+      << ") should be " << s;
   EXPECT_NEAR(arma::mean(w), 0.0, 5.0 * s / std::sqrt(n))
       << "the mean of the " << w.n_elem << " entries of " << name << " (" << show(W)
       << ") should be 0";

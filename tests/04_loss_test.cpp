@@ -72,8 +72,8 @@ TEST(Eq5_CrossEntropy, RejectsShapesThatDoNotMatch) {
   const arma::mat P = {{0.5, 0.5}, {0.25, 0.75}, {0.9, 0.1}};
   ASSERT_NO_THROW(bp::cross_entropy(P, cycling_labels(3, 2)));
   // Labels of three classes for probabilities of two; labels transposed; an empty batch.
-  EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::cross_entropy(P, cycling_labels(3, 3)); },
-                                     "3×2", "3×3"));
+  EXPECT_TRUE(
+      ThrowsShapeErrorNaming([&] { bp::cross_entropy(P, cycling_labels(3, 3)); }, "3×2", "3×3"));
   EXPECT_TRUE(ThrowsShapeErrorNaming(
       [&] { bp::cross_entropy(P, arma::mat(cycling_labels(3, 2).t())); }, "3×2", "2×3"));
   EXPECT_THROW(bp::cross_entropy(arma::mat(0, 2), arma::mat(0, 2)), bp::ShapeError)
@@ -131,7 +131,7 @@ TEST(Eq5_CrossEntropy, MatchesTheDoubleSumOnARandomBatch) {
   const arma::mat Y = cycling_labels(9, 4);
   const double L = bp::cross_entropy(P, Y);
   SCOPED_TRACE(cross_entropy_call(P, Y) + ", P the softmax of 9×4 logits N(0, 4) of seed 42, "
-               "labels cycling through the 4 classes");
+                                          "labels cycling through the 4 classes");
   EXPECT_NEAR(L, reference_loss(P, Y), 1e-12) << "expected −(1/N) Σ Y ⊙ ln P";
   EXPECT_GT(L, 0.0);
 }
@@ -260,8 +260,8 @@ TEST(Eq5_SigmoidForm, ZeroDifferenceGivesLn2) {
   // s = 0: σ(0) = 1/2 for either label, the uniform prediction of two classes.
   const arma::vec s(5, arma::fill::zeros);
   const arma::vec y = {1.0, 0.0, 1.0, 1.0, 0.0};
-  EXPECT_NEAR(bp::sigmoid_cross_entropy(s, y), std::log(2.0), 1e-14) << sigmoid_call(s, y)
-                                                                     << ": ln 2";
+  EXPECT_NEAR(bp::sigmoid_cross_entropy(s, y), std::log(2.0), 1e-14)
+      << sigmoid_call(s, y) << ": ln 2";
 }
 
 TEST(Eq5_SigmoidForm, LogitsOfAThousandGiveAFiniteExactLoss) {
@@ -276,8 +276,7 @@ TEST(Eq5_SigmoidForm, LogitsOfAThousandGiveAFiniteExactLoss) {
   EXPECT_NEAR(bp::sigmoid_cross_entropy(s, arma::vec{0.0}), 0.0, 1e-12) << sigmoid_call(s, {0.0});
   EXPECT_DOUBLE_EQ(bp::sigmoid_cross_entropy(-s, arma::vec{0.0}), 2000.0)
       << sigmoid_call(-s, {0.0});
-  EXPECT_NEAR(bp::sigmoid_cross_entropy(-s, arma::vec{1.0}), 0.0, 1e-12)
-      << sigmoid_call(-s, {1.0});
+  EXPECT_NEAR(bp::sigmoid_cross_entropy(-s, arma::vec{1.0}), 0.0, 1e-12) << sigmoid_call(-s, {1.0});
   // All four as one batch: the mean, (2000 + 0 + 2000 + 0) / 4.
   const arma::vec batch = {-2000.0, -2000.0, 2000.0, 2000.0};
   const arma::vec labels = {1.0, 0.0, 0.0, 1.0};

@@ -33,7 +33,8 @@ constexpr double kEpsilon = std::numeric_limits<double>::epsilon();  // 2^−52 
 
 // Least-squares slope of log10(column c) against log10(h) over the rows with lo ≤ h ≤ hi.
 double log_log_slope(const arma::mat& table, arma::uword c, double lo, double hi) {
-  const arma::uvec rows = arma::find(table.col(0) >= lo * (1 - 1e-9) && table.col(0) <= hi * (1 + 1e-9));
+  const arma::uvec rows =
+      arma::find(table.col(0) >= lo * (1 - 1e-9) && table.col(0) <= hi * (1 + 1e-9));
   const arma::vec x = arma::log10(table(rows, arma::uvec{0}));
   const arma::vec y = arma::log10(table(rows, arma::uvec{c}));
   const arma::vec dx = x - arma::mean(x);
@@ -202,8 +203,8 @@ TEST(FD_ErrorTable, TheCoursesStepSuitsTheNetworksGradient) {
   bp::Rng data_rng(2);
   arma::mat X, Y;
   bp::toy_batch(200, data_rng, X, Y);
-  const arma::mat A1 = arma::tanh(X * W1);  // b1 = 0
-  const arma::mat logits = A1 * W2;         // b2 = 0
+  const arma::mat A1 = arma::tanh(X * W1);   // b1 = 0
+  const arma::mat logits = A1 * W2;          // b2 = 0
   const auto loss_of_b2_0 = [&](double b) {  // log-sum-exp, shifted by the row maximum
     arma::mat Z2 = logits;
     Z2.col(0) += b;
@@ -255,9 +256,9 @@ TEST(FD_RelativeError, IsSymmetric) {
 
 TEST(FD_RelativeError, DividesByTheSumOfMagnitudes) {
   SCOPED_TRACE(kRelativeErrorIs);
-  EXPECT_EQ(bp::relative_error(1.0, 3.0), 0.5);    // 2 / 4, not 2 / 1 or 2 / 3
-  EXPECT_EQ(bp::relative_error(2.0, -2.0), 1.0);   // opposite signs: the largest value, 1
-  EXPECT_EQ(bp::relative_error(0.0, 5.0), 1.0);    // one of them zero: 1, not infinity
+  EXPECT_EQ(bp::relative_error(1.0, 3.0), 0.5);   // 2 / 4, not 2 / 1 or 2 / 3
+  EXPECT_EQ(bp::relative_error(2.0, -2.0), 1.0);  // opposite signs: the largest value, 1
+  EXPECT_EQ(bp::relative_error(0.0, 5.0), 1.0);   // one of them zero: 1, not infinity
   EXPECT_DOUBLE_EQ(bp::relative_error(1.0, 1.25), 0.25 / 2.25);
   // It is scale-free above the floor: the same digits at 1e3 and at 1e-3 give the same value.
   EXPECT_NEAR(bp::relative_error(1e3, 1.001e3), bp::relative_error(1e-3, 1.001e-3), 1e-15);
@@ -342,16 +343,20 @@ TEST(FD_NumericalGradient, NudgesOneEntryAtATimeAndPutsItBack) {
                                 << " entries moved; exactly one must differ from X";
     if (moved.n_elem == 1) {
       const arma::uword i = moved(0);
-      if (M(i) == X(i) + h) ++up(i);
-      else if (M(i) == X(i) - h) ++down(i);
-      else ADD_FAILURE() << "entry " << i << " moved by " << M(i) - X(i) << ", not ±" << h;
+      if (M(i) == X(i) + h)
+        ++up(i);
+      else if (M(i) == X(i) - h)
+        ++down(i);
+      else
+        ADD_FAILURE() << "entry " << i << " moved by " << M(i) - X(i) << ", not ±" << h;
     }
     return arma::accu(M % M);
   };
   const arma::mat G = bp::numerical_gradient(f, X, h);
   EXPECT_EQ(calls, 2 * static_cast<int>(X.n_elem)) << "f is called twice per entry";
   EXPECT_TRUE(arma::all(arma::vectorise(up) == 1)) << "times each entry was nudged up:\n" << up;
-  EXPECT_TRUE(arma::all(arma::vectorise(down) == 1)) << "times each entry was nudged down:\n" << down;
+  EXPECT_TRUE(arma::all(arma::vectorise(down) == 1)) << "times each entry was nudged down:\n"
+                                                     << down;
   EXPECT_TRUE(EntriesNear(G, 2.0 * X, 1e-12, "the gradient, 2X,"));  // exact for a quadratic
 }
 
@@ -363,8 +368,8 @@ TEST(FD_NumericalGradient, SoftmaxIsTheGradientOfLogSumExp) {
   const auto f = [](const arma::mat& M) { return std::log(arma::accu(arma::exp(M))); };
   const arma::mat G = bp::numerical_gradient(f, X);
   const arma::mat expected = arma::exp(X) / arma::accu(arma::exp(X));
-  SCOPED_TRACE("numerical_gradient(f(M) = ln Σ e^M, X = " + show(X) + "): expected e^X / Σ e^X = " +
-               show(expected));
+  SCOPED_TRACE("numerical_gradient(f(M) = ln Σ e^M, X = " + show(X) +
+               "): expected e^X / Σ e^X = " + show(expected));
   ASSERT_TRUE(HasShape(G, 2, 3, "the gradient"));
   EXPECT_LT(bp::test::max_relative_error(G, expected), bp::test::kTolerance)
       << "the gradient is " << show(G);

@@ -94,7 +94,8 @@ TEST(Eq11_TanhDerivative, MatchesTheNumericalJacobian) {
   const arma::mat D = bp::tanh_derivative(arma::tanh(Z));
   SCOPED_TRACE("tanh_derivative(A = tanh(Z)), Z = " + show(Z));
   ASSERT_TRUE(HasShape(D, 2, 3, "tanh'"));
-  const arma::mat J = numerical_jacobian([](const arma::mat& M) -> arma::mat { return arma::tanh(M); }, Z);
+  const arma::mat J =
+      numerical_jacobian([](const arma::mat& M) -> arma::mat { return arma::tanh(M); }, Z);
   const arma::mat analytic = arma::diagmat(arma::vectorise(D));
   EXPECT_LT(max_relative_error(analytic, J), kTolerance)
       << doctor(analytic, J) << " tanh' = " << show(D) << "; the Jacobian's diagonal by central "
@@ -116,8 +117,8 @@ TEST(Eq11_TanhDerivative, MatchesRandomDirectionsAtTheSeedsShape) {
     const double analytic = arma::accu(V % D % U);
     const double numerical = bp::test::numerical_directional(F, Z1, U, V);
     EXPECT_LT(bp::test::relative_error(analytic, numerical), kTolerance)
-        << "direction " << i << ": Σ V ⊙ tanh' ⊙ U = " << analytic
-        << ", by central differences " << numerical;
+        << "direction " << i << ": Σ V ⊙ tanh' ⊙ U = " << analytic << ", by central differences "
+        << numerical;
   }
 }
 
@@ -127,16 +128,18 @@ TEST(Eq11_TanhDerivative, TakesTheOutputNotTheInput) {
   const arma::mat Z = {{0.3, -0.8, 1.2, 2.0}};
   const arma::mat right = bp::tanh_derivative(arma::tanh(Z));
   SCOPED_TRACE("tanh_derivative(A = tanh(Z)) and tanh_derivative(Z), Z = " + show(Z));
-  const arma::mat numerical = arma::diagvec(
-      numerical_jacobian([](const arma::mat& M) -> arma::mat { return arma::tanh(M); }, Z)).t();
+  const arma::mat numerical =
+      arma::diagvec(
+          numerical_jacobian([](const arma::mat& M) -> arma::mat { return arma::tanh(M); }, Z))
+          .t();
   ASSERT_TRUE(HasShape(right, 1, 4, "tanh_derivative(tanh(Z))"));
   EXPECT_LT(max_relative_error(right, numerical), kTolerance)
       << doctor(right, numerical) << " tanh_derivative(tanh(Z)) = " << show(right)
       << ", by central differences " << show(numerical);
   const arma::mat from_input = bp::tanh_derivative(Z);
   EXPECT_GT(max_relative_error(from_input, numerical), 0.1)
-      << "tanh_derivative(Z) = " << show(from_input) << " is 1 − Z², not tanh'(Z) = "
-      << show(numerical) << ": it should disagree";
+      << "tanh_derivative(Z) = " << show(from_input)
+      << " is 1 − Z², not tanh'(Z) = " << show(numerical) << ": it should disagree";
 }
 // [tanh-test]
 
@@ -276,8 +279,8 @@ TEST(Eq7_LossGradientLogits, MatchesTheNumericalGradientOfTheLoss) {
     const arma::rowvec g = bp::loss_gradient_logits(reference_softmax(z), y);
     SCOPED_TRACE("loss_gradient_logits(p = softmax(z), y = " + show(y) + "), z = " + show(z));
     ASSERT_TRUE(HasShape(g, 1, K, "∂L/∂z"));
-    const arma::mat numerical = bp::test::numerical_gradient(
-        [&](const arma::mat& v) { return reference_loss(v, y); }, z);
+    const arma::mat numerical =
+        bp::test::numerical_gradient([&](const arma::mat& v) { return reference_loss(v, y); }, z);
     EXPECT_LT(max_relative_error(g, numerical), kTolerance)
         << doctor(g, numerical) << " ∂L/∂z = " << show(g) << ", by central differences "
         << show(numerical);
@@ -295,13 +298,12 @@ TEST(Eq7_LossGradientLogits, ThePostsYMinusYHatIsTheGradientOfTheLogLikelihood) 
   const arma::rowvec g = bp::loss_gradient_logits(p, y);
   SCOPED_TRACE("loss_gradient_logits(p = softmax(z), y = " + show(y) + "), z = " + show(z));
   ASSERT_TRUE(HasShape(g, 1, 2, "∂L/∂z"));
-  const arma::mat of_loss = bp::test::numerical_gradient(
-      [&](const arma::mat& v) { return reference_loss(v, y); }, z);
-  const arma::mat of_likelihood = bp::test::numerical_gradient(
-      [&](const arma::mat& v) { return -reference_loss(v, y); }, z);
+  const arma::mat of_loss =
+      bp::test::numerical_gradient([&](const arma::mat& v) { return reference_loss(v, y); }, z);
+  const arma::mat of_likelihood =
+      bp::test::numerical_gradient([&](const arma::mat& v) { return -reference_loss(v, y); }, z);
   const arma::rowvec printed = y - p;
-  EXPECT_LT(max_relative_error(g, of_loss), kTolerance)
-      << doctor(g, of_loss);
+  EXPECT_LT(max_relative_error(g, of_loss), kTolerance) << doctor(g, of_loss);
   EXPECT_NEAR(max_relative_error(printed, of_loss), 1.0, 1e-9)
       << "the post's y − ŷ = " << show(printed) << " and ∂L/∂z = " << show(of_loss)
       << " by central differences: opposite signs";
@@ -326,7 +328,8 @@ TEST(Eq7_LossGradientLogits, IsTheLossGradientInPChainedThroughTheSoftmaxJacobia
 
 // [affine-input-test]
 TEST(Eq10_AffineJacobianInput, IsKByDAndIsWTransposed) {
-  const arma::mat W = {{1.0, 2.0, 3.0, 4.0, 5.0}, {6.0, 7.0, 8.0, 9.0, 10.0},
+  const arma::mat W = {{1.0, 2.0, 3.0, 4.0, 5.0},
+                       {6.0, 7.0, 8.0, 9.0, 10.0},
                        {11.0, 12.0, 13.0, 14.0, 15.0}};  // D×K = 3×5
   const arma::mat J = bp::affine_jacobian_input(W);
   SCOPED_TRACE("affine_jacobian_input(W = " + show(W) + ")");
@@ -347,8 +350,8 @@ TEST(Eq10_AffineJacobianInput, MatchesTheNumericalJacobian) {
   const arma::mat numerical =
       numerical_jacobian([&](const arma::mat& v) -> arma::mat { return v * W + b; }, a);
   EXPECT_LT(max_relative_error(J, numerical), kTolerance)
-      << doctor(J, numerical) << " J = " << show(J) << ", by central differences at a = "
-      << show(a) << ": " << show(numerical);
+      << doctor(J, numerical) << " J = " << show(J) << ", by central differences at a = " << show(a)
+      << ": " << show(numerical);
 }
 
 TEST(Eq10_AffineJacobianInput, MatchesRandomDirectionsAtTheSeedsShapes) {
@@ -360,8 +363,9 @@ TEST(Eq10_AffineJacobianInput, MatchesRandomDirectionsAtTheSeedsShapes) {
   ASSERT_TRUE(HasShape(J2, 2, 500, "affine_jacobian_input(W2 = " + show(W2) + ")"));
   const arma::rowvec b2 = bp::normal_matrix(1, 2, 1.0, rng);
   const arma::mat a1 = arma::tanh(bp::normal_matrix(1, 500, 1.0, rng));
-  EXPECT_LT(worst_direction([&](const arma::mat& v) -> arma::mat { return v * W2 + b2; }, a1, J2, 1),
-            kTolerance)
+  EXPECT_LT(
+      worst_direction([&](const arma::mat& v) -> arma::mat { return v * W2 + b2; }, a1, J2, 1),
+      kTolerance)
       << "affine_jacobian_input(W2 = " << show(W2) << "), the worst relative error of vᵀ J u "
       << "against central differences of z2 = a1 W2 + b2 over 5 random directions";
   const arma::mat W1 = bp::normal_matrix(2, 500, 1.0 / std::sqrt(2.0), rng);
@@ -382,10 +386,10 @@ TEST(Eq10_AffineJacobianInput, ThePostsZ2IsWrongAndBackpropUsesWTransposed) {
   const arma::mat J = bp::affine_jacobian_input(arma::mat(1, 1, arma::fill::value(3.0)));
   SCOPED_TRACE("affine_jacobian_input(W = [3]) gave " + show(J));
   ASSERT_TRUE(HasShape(J, 1, 1, "J"));
-  const arma::mat numerical = numerical_jacobian(
-      [](const arma::mat& v) -> arma::mat { return v * 3.0 + 1.0; }, arma::mat(1, 1, arma::fill::value(2.0)));
-  EXPECT_LT(max_relative_error(J, numerical), kTolerance)
-      << doctor(J, numerical);
+  const arma::mat numerical =
+      numerical_jacobian([](const arma::mat& v) -> arma::mat { return v * 3.0 + 1.0; },
+                         arma::mat(1, 1, arma::fill::value(2.0)));
+  EXPECT_LT(max_relative_error(J, numerical), kTolerance) << doctor(J, numerical);
   EXPECT_GT(bp::test::relative_error(2.0 * 3.0 + 1.0, numerical(0, 0)), 0.1) << "z is not dz/da";
   // In backprop, a row gradient dZ (1×K) times J gives dA = dZ Wᵀ (1×D): checked on
   // L(a) = ⟨G, a W⟩ for a fixed row G, whose gradient in a is G Wᵀ; W and a of the network's
@@ -397,10 +401,9 @@ TEST(Eq10_AffineJacobianInput, ThePostsZ2IsWrongAndBackpropUsesWTransposed) {
   const arma::mat dA = G * bp::affine_jacobian_input(W);
   SCOPED_TRACE("G affine_jacobian_input(W), G = " + show(G) + ", W = " + show(W));
   ASSERT_TRUE(HasShape(dA, 1, 500, "G J"));
-  const arma::mat numerical_dA = bp::test::numerical_gradient(
-      [&](const arma::mat& v) { return arma::accu(G % (v * W)); }, a);
-  EXPECT_LT(max_relative_error(dA, numerical_dA), kTolerance)
-      << doctor(dA, numerical_dA);
+  const arma::mat numerical_dA =
+      bp::test::numerical_gradient([&](const arma::mat& v) { return arma::accu(G % (v * W)); }, a);
+  EXPECT_LT(max_relative_error(dA, numerical_dA), kTolerance) << doctor(dA, numerical_dA);
   EXPECT_LT(max_relative_error(dA, G * W.t()), 1e-15) << doctor(dA, G * W.t()) << " against G Wᵀ";
 }
 // [affine-input-test]
@@ -450,8 +453,9 @@ TEST(Eq12_AffineJacobianWeights, MatchesRandomDirectionsAtTheSeedsShapes) {
   ASSERT_TRUE(HasShape(J2, 2, 1000, call2));
   const arma::mat W2 = bp::normal_matrix(500, 2, 1.0 / std::sqrt(500.0), rng);
   const arma::rowvec b2(2, arma::fill::zeros);
-  EXPECT_LT(worst_direction([&](const arma::mat& M) -> arma::mat { return a1 * M + b2; }, W2, J2, 3),
-            kTolerance)
+  EXPECT_LT(
+      worst_direction([&](const arma::mat& M) -> arma::mat { return a1 * M + b2; }, W2, J2, 3),
+      kTolerance)
       << call2 << ", the worst relative error of vᵀ J u against central differences of "
       << "z2 = a1 W2 + b2 over 5 random directions";
   const arma::rowvec x = bp::normal_matrix(1, 2, 1.0, rng);

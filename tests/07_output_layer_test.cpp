@@ -80,9 +80,8 @@ testing::AssertionResult OutputDeltaIsTheGradientOfTheLoss(const bp::test::Outpu
   nets.push_back(bp::test::posts_network(16));
   for (const bp::test::Network& net : nets) {
     const Example e = make_example(net);
-    testing::AssertionResult r =
-        MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, delta(e.cache.P, e.Y), "dZ2",
-                                  output_delta_clues(e.X.n_rows));
+    testing::AssertionResult r = MatchesCentralDifferences(
+        loss_of_Z2(e), e.cache.Z2, delta(e.cache.P, e.Y), "dZ2", output_delta_clues(e.X.n_rows));
     if (!r) return r << " on the network " << net.name();
   }
   return testing::AssertionSuccess();
@@ -93,12 +92,14 @@ TEST(Eq7_OutputDelta, ShapeIsTheShapeOfZ2) {
   // dZ2 = ∂L/∂Z2 has Z2's shape, N×K: 16×2 on the post's network, 6×3 with three classes.
   const Example post = make_example(bp::test::posts_network(16));
   const arma::mat dZ2 = bp::output_delta(post.cache.P, post.Y);
-  ASSERT_TRUE(HasShape(dZ2, 16, 2, "output_delta(P 16×2, Y 16×2) of the network " +
-                                       bp::test::posts_network(16).name()));
+  ASSERT_TRUE(HasShape(
+      dZ2, 16, 2,
+      "output_delta(P 16×2, Y 16×2) of the network " + bp::test::posts_network(16).name()));
   const Example three = make_example(bp::test::small_networks()[2]);
   const arma::mat dZ2_three = bp::output_delta(three.cache.P, three.Y);
-  ASSERT_TRUE(HasShape(dZ2_three, 6, 3, "output_delta(P 6×3, Y 6×3) of the network " +
-                                            bp::test::small_networks()[2].name()));
+  ASSERT_TRUE(HasShape(
+      dZ2_three, 6, 3,
+      "output_delta(P 6×3, Y 6×3) of the network " + bp::test::small_networks()[2].name()));
 }
 
 TEST(Eq7_OutputDelta, RejectsShapesThatDoNotMatch) {
@@ -106,8 +107,7 @@ TEST(Eq7_OutputDelta, RejectsShapesThatDoNotMatch) {
   const arma::mat P = {{0.5, 0.5}, {0.25, 0.75}, {0.9, 0.1}};
   const arma::mat Y = {{1.0, 0.0}, {0.0, 1.0}, {1.0, 0.0}};
   ASSERT_NO_THROW(bp::output_delta(P, Y));
-  EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::output_delta(P, arma::mat(Y.t())); }, "3×2",
-                                     "2×3"));
+  EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::output_delta(P, arma::mat(Y.t())); }, "3×2", "2×3"));
   EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::output_delta(P, arma::mat(4, 2)); }, "3×2", "4×2"));
   EXPECT_THROW(bp::output_delta(arma::mat(0, 2), arma::mat(0, 2)), bp::ShapeError)
       << "the mean over an empty batch is not defined";
@@ -142,8 +142,8 @@ TEST(Eq7_OutputDelta, EveryRowSumsToZero) {
   const arma::mat dZ2 = bp::output_delta(e.cache.P, e.Y);
   SCOPED_TRACE(bp::test::show_call("output_delta", {{"P", e.cache.P}, {"Y", e.Y}}));
   ASSERT_TRUE(HasShape(dZ2, 6, 3, "dZ2"));
-  EXPECT_TRUE(bp::test::EntriesNear(arma::sum(dZ2, 1), arma::zeros(6, 1), 1e-15,
-                                    "the row sums of dZ2"));
+  EXPECT_TRUE(
+      bp::test::EntriesNear(arma::sum(dZ2, 1), arma::zeros(6, 1), 1e-15, "the row sums of dZ2"));
 }
 
 TEST(Eq7_OutputDelta, PlantedBugsAreCaught) {
@@ -169,10 +169,9 @@ testing::AssertionResult WeightGradientIsTheGradientOfTheLoss(
   for (const bp::test::Network& net : nets) {
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::test::reference_output_delta(e.cache.P, e.Y);
-    testing::AssertionResult r =
-        MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2,
-                                  weight_gradient(e.cache.A1, dZ2), "dW2",
-                                  weight_gradient_clues(e, dZ2));
+    testing::AssertionResult r = MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2,
+                                                           weight_gradient(e.cache.A1, dZ2), "dW2",
+                                                           weight_gradient_clues(e, dZ2));
     if (!r) return r << " on the network " << net.name();
   }
   return testing::AssertionSuccess();
@@ -190,11 +189,11 @@ TEST(Eq14_WeightGradient, ShapeIsTheShapeOfW) {
 }
 
 TEST(Eq14_WeightGradient, RejectsShapesThatDoNotFit) {
-  ASSERT_NO_THROW(bp::weight_gradient(arma::mat(4, 3, arma::fill::ones),
-                                      arma::mat(4, 2, arma::fill::ones)));
+  ASSERT_NO_THROW(
+      bp::weight_gradient(arma::mat(4, 3, arma::fill::ones), arma::mat(4, 2, arma::fill::ones)));
   // A of 4 samples, dZ of 5: the samples do not pair up.
-  EXPECT_TRUE(ThrowsShapeErrorNaming(
-      [] { bp::weight_gradient(arma::mat(4, 3), arma::mat(5, 2)); }, "4×3", "5×2"));
+  EXPECT_TRUE(ThrowsShapeErrorNaming([] { bp::weight_gradient(arma::mat(4, 3), arma::mat(5, 2)); },
+                                     "4×3", "5×2"));
 }
 
 TEST(Eq14_WeightGradient, MatchesCentralDifferencesOfTheLoss) {
@@ -233,8 +232,8 @@ TEST(Eq14_WeightGradient, DuplicatingTheBatchLeavesItUnchanged) {
   const Example twice = bp::test::duplicated(e);
   const arma::mat dW2 =
       bp::weight_gradient(e.cache.A1, bp::test::reference_output_delta(e.cache.P, e.Y));
-  const arma::mat dW2_twice = bp::weight_gradient(
-      twice.cache.A1, bp::test::reference_output_delta(twice.cache.P, twice.Y));
+  const arma::mat dW2_twice =
+      bp::weight_gradient(twice.cache.A1, bp::test::reference_output_delta(twice.cache.P, twice.Y));
   EXPECT_TRUE(AgreesToRounding(dW2_twice, dW2));
 }
 

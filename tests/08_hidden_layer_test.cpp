@@ -48,7 +48,8 @@ using bp::test::ThrowsShapeErrorNaming;
 // N of the mean, the known mistakes computed from the reference's own intermediates, and A1
 // for dZ1 (the pattern of a tanh derivative that is wrong where tanh saturates).
 bp::test::Clues hidden_clues(const Example& e, const std::string& what) {
-  const bp::HiddenGrads ref = bp::test::reference_hidden_backward(e.params, e.cache, reference_dZ2(e));
+  const bp::HiddenGrads ref =
+      bp::test::reference_hidden_backward(e.params, e.cache, reference_dZ2(e));
   bp::test::Clues clues;
   clues.samples = e.X.n_rows;
   if (what == "dA1") {
@@ -115,13 +116,13 @@ TEST(Eq10_InputGradient, ShapeIsTheShapeOfA1) {
 }
 
 TEST(Eq10_InputGradient, RejectsShapesThatDoNotFit) {
-  ASSERT_NO_THROW(bp::input_gradient(arma::mat(4, 2, arma::fill::ones),
-                                     arma::mat(5, 2, arma::fill::ones)));
+  ASSERT_NO_THROW(
+      bp::input_gradient(arma::mat(4, 2, arma::fill::ones), arma::mat(5, 2, arma::fill::ones)));
   // W2 given transposed (2×5): dZ has 2 columns, W 5.
-  EXPECT_TRUE(ThrowsShapeErrorNaming(
-      [] { bp::input_gradient(arma::mat(4, 2), arma::mat(2, 5)); }, "4×2", "2×5"));
-  EXPECT_TRUE(ThrowsShapeErrorNaming(
-      [] { bp::input_gradient(arma::mat(4, 3), arma::mat(5, 2)); }, "4×3", "5×2"));
+  EXPECT_TRUE(ThrowsShapeErrorNaming([] { bp::input_gradient(arma::mat(4, 2), arma::mat(2, 5)); },
+                                     "4×2", "2×5"));
+  EXPECT_TRUE(ThrowsShapeErrorNaming([] { bp::input_gradient(arma::mat(4, 3), arma::mat(5, 2)); },
+                                     "4×3", "5×2"));
 }
 
 TEST(Eq10_InputGradient, MatchesCentralDifferencesOfTheLoss) {
@@ -184,10 +185,10 @@ TEST(Eq11_TanhBackward, ShapeIsTheShapeOfA) {
 }
 
 TEST(Eq11_TanhBackward, RejectsShapesThatDoNotMatch) {
-  ASSERT_NO_THROW(bp::tanh_backward(arma::mat(3, 4, arma::fill::ones),
-                                    arma::mat(3, 4, arma::fill::zeros)));
-  EXPECT_TRUE(ThrowsShapeErrorNaming(
-      [] { bp::tanh_backward(arma::mat(3, 4), arma::mat(4, 3)); }, "3×4", "4×3"));
+  ASSERT_NO_THROW(
+      bp::tanh_backward(arma::mat(3, 4, arma::fill::ones), arma::mat(3, 4, arma::fill::zeros)));
+  EXPECT_TRUE(ThrowsShapeErrorNaming([] { bp::tanh_backward(arma::mat(3, 4), arma::mat(4, 3)); },
+                                     "3×4", "4×3"));
 }
 
 TEST(Eq11_TanhBackward, IsElementWiseWorkedByHand) {
@@ -210,8 +211,8 @@ TEST(Eq11_TanhBackward, IsElementWiseWorkedByHand) {
 }
 
 TEST(Eq11_TanhBackward, MatchesCentralDifferencesOfTheLoss) {
-  ASSERT_NO_THROW(bp::tanh_backward(arma::mat(2, 2, arma::fill::ones),
-                                    arma::mat(2, 2, arma::fill::zeros)));
+  ASSERT_NO_THROW(
+      bp::tanh_backward(arma::mat(2, 2, arma::fill::ones), arma::mat(2, 2, arma::fill::zeros)));
   EXPECT_TRUE(TanhBackwardIsTheGradientOfTheLoss(bp::tanh_backward));
 }
 
@@ -227,8 +228,8 @@ TEST(Eq11_TanhBackward, SaturatedUnitsPassNothing) {
 }
 
 TEST(Eq11_TanhBackward, PlantedBugsAreCaught) {
-  ASSERT_NO_THROW(bp::tanh_backward(arma::mat(2, 2, arma::fill::ones),
-                                    arma::mat(2, 2, arma::fill::zeros)));
+  ASSERT_NO_THROW(
+      bp::tanh_backward(arma::mat(2, 2, arma::fill::ones), arma::mat(2, 2, arma::fill::zeros)));
   ASSERT_TRUE(TanhBackwardIsTheGradientOfTheLoss(bp::tanh_backward));
   for (const auto& bug : bp::test::planted_tanh_backward_bugs())
     EXPECT_FALSE(TanhBackwardIsTheGradientOfTheLoss(bug.fn))

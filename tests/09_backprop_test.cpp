@@ -28,8 +28,8 @@
 #include <armadillo>
 #include <cmath>
 #include <functional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "09_backprop/backprop.hpp"
@@ -78,9 +78,9 @@ std::string doctor(const bp::Grads& g, const Example& e) {
 testing::AssertionResult Passes(const bp::GradientCheck& errors, const std::string& where) {
   if (errors.worst() <= bp::test::kTolerance)
     return testing::AssertionSuccess() << where << ": " << bp::test::describe(errors);
-  return testing::AssertionFailure() << where << ": worst relative error per block "
-                                     << bp::test::describe(errors) << ", tolerance "
-                                     << bp::test::kTolerance;
+  return testing::AssertionFailure()
+         << where << ": worst relative error per block " << bp::test::describe(errors)
+         << ", tolerance " << bp::test::kTolerance;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,9 +264,9 @@ TEST(Backprop_PlantedBugs, EachIsCaughtInTheBlocksItCorrupts) {
     const Example e = make_example(net);
     ASSERT_TRUE(Passes(bp::test::check_every_entry(bp::backward(e.params, e.cache, e.Y), e),
                        "backward() on " + net.name()));
-    ASSERT_TRUE(Passes(bp::test::check_every_entry(
-                           bp::test::reference_backward(e.params, e.cache, e.Y), e),
-                       "the reference on " + net.name()));
+    ASSERT_TRUE(
+        Passes(bp::test::check_every_entry(bp::test::reference_backward(e.params, e.cache, e.Y), e),
+               "the reference on " + net.name()));
     for (const bp::test::PlantedBackward& bug : bp::test::planted_backward_bugs()) {
       const bp::GradientCheck errors =
           bp::test::check_every_entry(bug.backward(e.params, e.cache, e.Y), e);
@@ -321,8 +321,8 @@ TEST(Backprop_GradientCheck, RejectsGradientsOfTheWrongShape) {
   ASSERT_NO_THROW(learner_check(bp::test::reference_backward, e));
   // dW1 transposed (3×2 for 2×3); db2 with three entries for two classes.
   EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming(
-      [&] { learner_check(changed([](bp::Grads& g) { g.dW1 = arma::mat(g.dW1.t()); }), e); },
-      "3×2", "2×3"));
+      [&] { learner_check(changed([](bp::Grads& g) { g.dW1 = arma::mat(g.dW1.t()); }), e); }, "3×2",
+      "2×3"));
   EXPECT_THROW(learner_check(changed([](bp::Grads& g) { g.db2 = arma::rowvec(3); }), e),
                bp::ShapeError)
       << "db2 1×3 for b2 1×2";

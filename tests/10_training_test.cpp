@@ -157,10 +157,34 @@ double reference_loss(const bp::Params& p, const arma::mat& X, const arma::mat& 
 // The four blocks of the gradient of `f` at p, by central differences (trusted checker).
 bp::Grads numerical_grads(const std::function<double(const bp::Params&)>& f, const bp::Params& p) {
   bp::Grads g;
-  g.dW1 = numerical_gradient([&](const arma::mat& W) { bp::Params q = p; q.W1 = W; return f(q); }, p.W1);
-  g.db1 = numerical_gradient([&](const arma::mat& b) { bp::Params q = p; q.b1 = b; return f(q); }, p.b1);
-  g.dW2 = numerical_gradient([&](const arma::mat& W) { bp::Params q = p; q.W2 = W; return f(q); }, p.W2);
-  g.db2 = numerical_gradient([&](const arma::mat& b) { bp::Params q = p; q.b2 = b; return f(q); }, p.b2);
+  g.dW1 = numerical_gradient(
+      [&](const arma::mat& W) {
+        bp::Params q = p;
+        q.W1 = W;
+        return f(q);
+      },
+      p.W1);
+  g.db1 = numerical_gradient(
+      [&](const arma::mat& b) {
+        bp::Params q = p;
+        q.b1 = b;
+        return f(q);
+      },
+      p.b1);
+  g.dW2 = numerical_gradient(
+      [&](const arma::mat& W) {
+        bp::Params q = p;
+        q.W2 = W;
+        return f(q);
+      },
+      p.W2);
+  g.db2 = numerical_gradient(
+      [&](const arma::mat& b) {
+        bp::Params q = p;
+        q.b2 = b;
+        return f(q);
+      },
+      p.b2);
   return g;
 }
 
@@ -168,7 +192,10 @@ bp::Grads numerical_grads(const std::function<double(const bp::Params&)>& f, con
 // kTolerance (relative error with the checker's floor).
 testing::AssertionResult GradsAgree(const bp::Grads& a, const bp::Grads& b) {
   const std::vector<std::pair<std::string, std::pair<arma::mat, arma::mat>>> blocks = {
-      {"W1", {a.dW1, b.dW1}}, {"b1", {a.db1, b.db1}}, {"W2", {a.dW2, b.dW2}}, {"b2", {a.db2, b.db2}}};
+      {"W1", {a.dW1, b.dW1}},
+      {"b1", {a.db1, b.db1}},
+      {"W2", {a.dW2, b.dW2}},
+      {"b2", {a.db2, b.db2}}};
   for (const auto& [name, pair] : blocks) {
     if (pair.first.n_rows != pair.second.n_rows || pair.first.n_cols != pair.second.n_cols)
       return testing::AssertionFailure() << "d" << name << " is " << bp::shape_of(pair.first)
@@ -178,10 +205,11 @@ testing::AssertionResult GradsAgree(const bp::Grads& a, const bp::Grads& b) {
       bp::test::Clues clues;
       clues.name = "d" + name;
       clues.equation = "the L2 penalty's gradient: (λ/2)‖W‖² gives λW, and nothing for a bias";
-      return testing::AssertionFailure() << bp::test::doctor_report(pair.first, pair.second, clues)
-                                         << " d" << name << ": relative error " << error
-                                         << " > " << kTolerance << "\ngot\n" << pair.first
-                                         << "expected\n" << pair.second;
+      return testing::AssertionFailure()
+             << bp::test::doctor_report(pair.first, pair.second, clues) << " d" << name
+             << ": relative error " << error << " > " << kTolerance << "\ngot\n"
+             << pair.first << "expected\n"
+             << pair.second;
     }
   }
   return testing::AssertionSuccess();
@@ -199,8 +227,8 @@ testing::AssertionResult SameNumbers(const bp::Params& a, const bp::Params& b) {
 
 // "parameters D=2 H=3 K=2 of seed 1", for messages: what random_params(D, H, K, seed) drew.
 std::string params_of(arma::uword D, arma::uword H, arma::uword K, std::uint64_t seed) {
-  return "parameters D=" + std::to_string(D) + " H=" + std::to_string(H) + " K=" +
-         std::to_string(K) + " of seed " + std::to_string(seed);
+  return "parameters D=" + std::to_string(D) + " H=" + std::to_string(H) +
+         " K=" + std::to_string(K) + " of seed " + std::to_string(seed);
 }
 
 // A fresh folder for a figure test, removed afterwards.
@@ -255,7 +283,8 @@ TEST(Training_GradientStep, IsTheParametersMinusRateTimesTheGradients) {
   const bp::Params before = p;
   const bp::Grads g = random_grads(p, 4);
   bp::gradient_step(p, g, 0.25);
-  SCOPED_TRACE("gradient_step(" + params_of(2, 4, 3, 3) + ", gradients N(0, 1) of seed 4, rate "
+  SCOPED_TRACE("gradient_step(" + params_of(2, 4, 3, 3) +
+               ", gradients N(0, 1) of seed 4, rate "
                "0.25): expected θ − 0.25 g");
   EXPECT_TRUE(EntriesNearRelative(p.W1, before.W1 - 0.25 * g.dW1, 1e-14, "W1"));
   EXPECT_TRUE(EntriesNearRelative(p.b1, before.b1 - 0.25 * g.db1, 1e-14, "b1"));
@@ -283,7 +312,8 @@ TEST(Training_GradientStep, AStepAgainstTheGradientLowersTheLoss) {
                     arma::accu(arma::square(g.dW2)) + arma::accu(arma::square(g.db2));
   bp::Params p = start;
   bp::gradient_step(p, g, 1e-4);
-  SCOPED_TRACE("gradient_step(" + params_of(2, 4, 2, 8) + ", g = the gradient of the loss on 8 "
+  SCOPED_TRACE("gradient_step(" + params_of(2, 4, 2, 8) +
+               ", g = the gradient of the loss on 8 "
                "points of seed 7, rate 1e-4, then 0.5)");
   const double decrease = J(start) - J(p);
   EXPECT_GT(decrease, 0.0) << "the step raised the loss: is its sign right?";
@@ -363,7 +393,8 @@ TEST(Training_L2Gradient, MatchesCentralDifferencesOfThePenalty) {
   bp::Grads added = zero;
   bp::add_l2_gradient(added, p, lambda);
   SCOPED_TRACE("add_l2_gradient(zero gradients, " + params_of(2, 5, 3, 14) + ", λ = 0.3)");
-  const bp::Grads expected = numerical_grads([&](const bp::Params& q) { return reference_penalty(q, lambda); }, p);
+  const bp::Grads expected =
+      numerical_grads([&](const bp::Params& q) { return reference_penalty(q, lambda); }, p);
   EXPECT_TRUE(GradsAgree(added, expected));
 }
 
@@ -416,8 +447,8 @@ TEST(Training_L2Gradient, AgreesWithTheLearnersOwnPenalty) {
 
 // [predict-test]
 TEST(Training_Predict, GivesOneClassPerRow) {
-  const arma::mat P = {{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}, {0.3, 0.4, 0.3},
-                       {0.9, 0.05, 0.05}};
+  const arma::mat P = {
+      {0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}, {0.3, 0.4, 0.3}, {0.9, 0.05, 0.05}};
   const arma::uvec c = bp::predict(P);
   ASSERT_EQ(c.n_elem, 5u) << "one class per row (sample), not per column";
 }
@@ -455,7 +486,8 @@ TEST(Figure_DecisionBoundary, TheGridIsTheNetworksClassAtEachPoint) {
   const bp::Params p = random_params(2, 6, 3, 21);
   const bp::PlotBox box{-2.0, 3.0, -1.0, 1.5};
   const arma::mat grid = bp::decision_grid(p, box, 31);
-  SCOPED_TRACE("decision_grid(" + params_of(2, 6, 3, 21) + ", box x1 from -2 to 3, x2 from -1 to "
+  SCOPED_TRACE("decision_grid(" + params_of(2, 6, 3, 21) +
+               ", box x1 from -2 to 3, x2 from -1 to "
                "1.5, 31 points a side)");
   ASSERT_TRUE(HasShape(grid, 31 * 31, 3, "the grid"));
   // x1 runs fastest and the corners are the box's.
@@ -466,8 +498,8 @@ TEST(Figure_DecisionBoundary, TheGridIsTheNetworksClassAtEachPoint) {
   EXPECT_DOUBLE_EQ(grid(31, 0), -2.0);
   EXPECT_DOUBLE_EQ(grid(31 * 31 - 1, 1), 1.5);
   const arma::uvec expected = reference_classes(p, grid.cols(0, 1));
-  EXPECT_TRUE(EntriesNear(grid.col(2), arma::conv_to<arma::vec>::from(expected), 0.0,
-                          "the class column"));
+  EXPECT_TRUE(
+      EntriesNear(grid.col(2), arma::conv_to<arma::vec>::from(expected), 0.0, "the class column"));
   EXPECT_GT(arma::accu(grid.col(2) == 2.0), 0u) << "this network predicts all three classes";
 }
 
@@ -476,12 +508,13 @@ TEST(Figure_DecisionBoundary, LargeGridsAreClassifiedInBlocksWithTheSameResult) 
   const bp::Params p = random_params(2, 7, 2, 22);
   const bp::PlotBox box = bp::plot_box(arma::mat{{-1.0, -0.5}, {2.0, 1.0}});
   const arma::mat grid = bp::decision_grid(p, box, 90);
-  SCOPED_TRACE("decision_grid(" + params_of(2, 7, 2, 22) + ", the box of the points (-1, -0.5) "
+  SCOPED_TRACE("decision_grid(" + params_of(2, 7, 2, 22) +
+               ", the box of the points (-1, -0.5) "
                "and (2, 1), 90 points a side)");
   ASSERT_TRUE(HasShape(grid, 8100, 3, "the grid"));
   const arma::uvec expected = reference_classes(p, grid.cols(0, 1));
-  EXPECT_TRUE(EntriesNear(grid.col(2), arma::conv_to<arma::vec>::from(expected), 0.0,
-                          "the class column"));
+  EXPECT_TRUE(
+      EntriesNear(grid.col(2), arma::conv_to<arma::vec>::from(expected), 0.0, "the class column"));
   // plot_box widened the points' rectangle by 10% of its extent on each side.
   EXPECT_DOUBLE_EQ(box.x1_min, -1.3);
   EXPECT_DOUBLE_EQ(box.x1_max, 2.3);
@@ -497,8 +530,10 @@ TEST_F(Figure_DecisionBoundaryFiles, WritesAValidPngAndTheGridAndPointsItShows) 
   const bp::Dataset moons = bp::make_moons(40, 0.2, rng);
   const bp::PlotBox box = bp::plot_box(moons.X);
   const bool drawn = bp::publish_decision_boundary(dir_, p, moons, box, 25, "test_boundary");
-  SCOPED_TRACE("publish_decision_boundary(" + params_of(2, 8, 2, 23) + ", 40 two-moons points "
-               "of seed 24, 25 points a side) into " + dir_.string());
+  SCOPED_TRACE("publish_decision_boundary(" + params_of(2, 8, 2, 23) +
+               ", 40 two-moons points "
+               "of seed 24, 25 points a side) into " +
+               dir_.string());
   std::string header;
   const arma::mat grid = ReadCsv("ch10_boundary.csv", header);
   EXPECT_EQ(header, "x1,x2,class") << "ch10_boundary.csv";
@@ -528,10 +563,12 @@ TEST(Training_TrainEpoch, ReturnsTheLossAndAccuracyBeforeItsStep) {
   const bp::Params start = random_params(2, 5, 3, 26);
   bp::Params p = start;
   const bp::EpochResult r = bp::train_epoch(p, batch.X, batch.Y, 0.3, 0.1);
-  SCOPED_TRACE("train_epoch(" + params_of(2, 5, 3, 26) + ", 12 points of 3 classes, seed 25, "
+  SCOPED_TRACE("train_epoch(" + params_of(2, 5, 3, 26) +
+               ", 12 points of 3 classes, seed 25, "
                "rate 0.3, λ = 0.1)");
   const double expected = reference_loss(start, batch.X, batch.Y, 0.1);
-  EXPECT_NEAR(r.loss, expected, 1e-12 * expected) << "J = cross-entropy + (λ/2)(‖W1‖² + ‖W2‖²) at the parameters before the step";
+  EXPECT_NEAR(r.loss, expected, 1e-12 * expected)
+      << "J = cross-entropy + (λ/2)(‖W1‖² + ‖W2‖²) at the parameters before the step";
   EXPECT_DOUBLE_EQ(r.accuracy, reference_accuracy(start, batch.X, batch.labels))
       << "the accuracy at the parameters before the step";
   EXPECT_FALSE(SameNumbers(p, start)) << "train_epoch took no step";
@@ -541,7 +578,8 @@ TEST(Training_TrainEpoch, ReportsTheLossFromTheLogitsWhereAProbabilityUnderflows
   // W2 and b2 scaled until the logits reach about ±1000: the rows on the wrong side give their
   // true class a probability e^(−hundreds), 0 in double, so −ln P is +∞ and cross_entropy(P, Y)
   // with it. The loss itself is finite: from the logits (exercise 4.2), it is the mean gap.
-  SCOPED_TRACE("train_epoch(" + params_of(2, 8, 2, 42) + " with W2, b2 scaled to logits of "
+  SCOPED_TRACE("train_epoch(" + params_of(2, 8, 2, 42) +
+               " with W2, b2 scaled to logits of "
                "±1000; 40 points of seed 41; rate 0.1, λ = 0.01)");
   const Batch batch = small_batch(40, 2, 2, 41);
   bp::Params start = random_params(2, 8, 2, 42);
@@ -569,7 +607,8 @@ TEST(Training_TrainEpoch, StepsByMinusRateTimesTheGradientOfTheWholeLoss) {
   const double lambda = 0.3;
   bp::Params p = start;
   bp::train_epoch(p, batch.X, batch.Y, rate, lambda);
-  SCOPED_TRACE("train_epoch(" + params_of(2, 4, 3, 28) + ", 9 points of 3 classes, seed 27, "
+  SCOPED_TRACE("train_epoch(" + params_of(2, 4, 3, 28) +
+               ", 9 points of 3 classes, seed 27, "
                "rate 0.5, λ = 0.3): (θ before − θ after)/rate against the gradient of J");
   const bp::Grads taken = {(start.W1 - p.W1) / rate, (start.b1 - p.b1) / rate,
                            (start.W2 - p.W2) / rate, (start.b2 - p.b2) / rate};
@@ -584,8 +623,10 @@ TEST(Training_TrainEpoch, LowersTheLossEpochAfterEpochOnAFixedSmallProblem) {
   const Batch batch = small_batch(12, 2, 2, 29);
   bp::Params p = random_params(2, 6, 2, 30);
   std::vector<double> losses;
-  for (int e = 0; e < 50; ++e) losses.push_back(bp::train_epoch(p, batch.X, batch.Y, 0.1, 0.01).loss);
-  SCOPED_TRACE("50 × train_epoch(" + params_of(2, 6, 2, 30) + ", 12 points of seed 29, rate 0.1, "
+  for (int e = 0; e < 50; ++e)
+    losses.push_back(bp::train_epoch(p, batch.X, batch.Y, 0.1, 0.01).loss);
+  SCOPED_TRACE("50 × train_epoch(" + params_of(2, 6, 2, 30) +
+               ", 12 points of seed 29, rate 0.1, "
                "λ = 0.01)");
   for (std::size_t e = 1; e < losses.size(); ++e)
     EXPECT_LT(losses[e], losses[e - 1]) << "the loss rose at epoch " << e;
@@ -617,7 +658,8 @@ TEST(Training_TwoMoons, ThePostsNetworkClassifiesAtLeast97PercentOfItsTrainingPo
   const double held_out_accuracy = reference_accuracy(p, held_out.X, held_out.labels);
   EXPECT_GE(train_accuracy, 0.97) << "the accuracy on the 200 training points";
   EXPECT_GE(held_out_accuracy, 0.95) << "the accuracy on 1000 held-out points of seed 4";
-  EXPECT_DOUBLE_EQ(h.accuracy(500), train_accuracy) << "the history's last accuracy is the network's";
+  EXPECT_DOUBLE_EQ(h.accuracy(500), train_accuracy)
+      << "the history's last accuracy is the network's";
   EXPECT_LT(h.loss(500), 0.25 * h.loss(0)) << "the loss after 500 epochs against the first";
 }
 
@@ -644,13 +686,15 @@ TEST(Training_TwoMoons, TheSameSeedGivesTheSameNetworkToTheLastBit) {
 
 // [train-test]
 TEST(Training_Train, RecordsEveryEpochAndEndsWithTheTrainedNetwork) {
-  SCOPED_TRACE("train(" + params_of(2, 5, 2, 32) + ", 10 points of seed 31; 7 epochs, rate 0.2, "
+  SCOPED_TRACE("train(" + params_of(2, 5, 2, 32) +
+               ", 10 points of seed 31; 7 epochs, rate 0.2, "
                "λ = 0.05)");
   const Batch batch = small_batch(10, 2, 2, 31);
   bp::Params p = random_params(2, 5, 2, 32);
   std::vector<arma::uword> seen;
-  const bp::History h = bp::train(p, batch.X, batch.Y, {7, 0.2, 0.05},
-                                  [&](arma::uword e, const bp::EpochResult&) { seen.push_back(e); });
+  const bp::History h =
+      bp::train(p, batch.X, batch.Y, {7, 0.2, 0.05},
+                [&](arma::uword e, const bp::EpochResult&) { seen.push_back(e); });
   ASSERT_EQ(h.loss.n_elem, 8u) << "the loss after 0, 1, …, 7 epochs";
   ASSERT_EQ(h.accuracy.n_elem, 8u) << "the accuracy after 0, 1, …, 7 epochs";
   EXPECT_EQ(h.epochs_run, 7u) << "epochs run";
@@ -677,8 +721,8 @@ TEST(Training_Train, StopsAtTheFirstLossAboveTheRunawayBoundAndSaysSo) {
   EXPECT_FALSE(h.step_not_finite) << bp::describe_run(h);
   ASSERT_GE(h.epochs_run, 1u) << "epochs run";
   ASSERT_LT(h.epochs_run, 100u) << "epochs run";
-  ASSERT_EQ(h.loss.n_elem, h.epochs_run + 1) << "losses recorded after " << h.epochs_run
-                                             << " epochs";
+  ASSERT_EQ(h.loss.n_elem, h.epochs_run + 1)
+      << "losses recorded after " << h.epochs_run << " epochs";
   EXPECT_TRUE(std::isfinite(h.loss(h.epochs_run)))
       << "the loss from the logits stays finite; it is " << h.loss(h.epochs_run);
   EXPECT_GT(h.loss(h.epochs_run), bound) << "the last loss, after " << h.epochs_run << " epochs";
@@ -692,7 +736,8 @@ TEST(Training_Train, StopsAtTheFirstLossAboveTheRunawayBoundAndSaysSo) {
       << "the loss of the network kept is the last loss recorded";
   const std::string words = bp::describe_run(h);
   EXPECT_NE(words.find("diverged at epoch " + std::to_string(h.epochs_run) + ": the loss reached "),
-            std::string::npos) << words;
+            std::string::npos)
+      << words;
   EXPECT_NE(words.find("above 100 ln 2 = 69.3147"), std::string::npos) << words;
   EXPECT_EQ(words.find("nan"), std::string::npos) << words;
 }
@@ -702,7 +747,8 @@ TEST(Training_Train, OnePointConfidentlyWrongIsNotADivergence) {
   // widest gap (2000), whose label is the other class. That row alone makes cross_entropy(P, Y) +∞,
   // yet the mean loss is its gap over N: well below the bound. Training goes on (rate 0: every
   // epoch measures the same network) and reports that finite loss each epoch.
-  SCOPED_TRACE("train(" + params_of(2, 8, 2, 44) + " with W2, b2 scaled to a widest gap of "
+  SCOPED_TRACE("train(" + params_of(2, 8, 2, 44) +
+               " with W2, b2 scaled to a widest gap of "
                "2000; 100 points of seed 43, all labelled as predicted but the widest; 3 epochs, "
                "rate 0)");
   const Batch batch = small_batch(100, 2, 2, 43);
@@ -750,7 +796,8 @@ TEST(Training_Train, StopsAtAStepThatMakesAParameterNotFiniteAndKeepsTheNetworkB
   EXPECT_TRUE(EntriesNear(p.b2, start.b2, 0.0, "b2 after the undone step"));
   const std::string words = bp::describe_run(h);
   EXPECT_NE(words.find("diverged at epoch 0: its step made a parameter NaN or infinite"),
-            std::string::npos) << words;
+            std::string::npos)
+      << words;
 }
 TEST(Training_Train, UndoesANonFiniteStepAtALaterEpochToTheNetworkBeforeIt) {
   // train_loop with train_epoch as its step, made to fail at epoch 3 in each of its two ways: a
@@ -762,7 +809,8 @@ TEST(Training_Train, UndoesANonFiniteStepAtALaterEpochToTheNetworkBeforeIt) {
   const Batch batch = small_batch(10, 2, 2, 37);
   const bp::Params start = random_params(2, 5, 2, 38);
   bp::Params after_three = start;
-  SCOPED_TRACE("train_loop(" + params_of(2, 5, 2, 38) + ", 10 points of seed 37; 10 epochs of "
+  SCOPED_TRACE("train_loop(" + params_of(2, 5, 2, 38) +
+               ", 10 points of seed 37; 10 epochs of "
                "train_epoch, rate 0.2, λ = 0.01, the fourth made to fail)");
   for (int e = 0; e < 3; ++e) bp::train_epoch(after_three, batch.X, batch.Y, 0.2, 0.01);
   ASSERT_FALSE(SameNumbers(after_three, start)) << "three epochs of train_epoch changed nothing";
@@ -805,8 +853,10 @@ TEST_F(Figure_Training, TheLossCurveIsTheHistoryAndAValidPng) {
   bp::Params p = random_params(2, 5, 2, 34);
   const bp::History h = bp::train(p, batch.X, batch.Y, {30, 0.2, 0.0});
   const bool drawn = bp::publish_loss_curve(dir_, h, "test_loss");
-  SCOPED_TRACE("publish_loss_curve of train(" + params_of(2, 5, 2, 34) + ", 10 points of seed 33; "
-               "30 epochs, rate 0.2) into " + dir_.string());
+  SCOPED_TRACE("publish_loss_curve of train(" + params_of(2, 5, 2, 34) +
+               ", 10 points of seed 33; "
+               "30 epochs, rate 0.2) into " +
+               dir_.string());
   std::string header;
   const arma::mat table = ReadCsv("ch10_loss.csv", header);
   EXPECT_EQ(header, "epoch,loss,accuracy") << "ch10_loss.csv";
@@ -829,7 +879,8 @@ TEST_F(Figure_Training, TheRatesFigureNamesTheRunThatDivergedAndStopsItsLine) {
     runs.push_back({rate, bp::train(p, moons.X, Y, {25, rate, 0.0})});
   }
   SCOPED_TRACE("publish_rates of train(initial parameters H=20 of seed 11, 60 moons of seed 10; "
-               "25 epochs, rates 0.2 and 100) into " + dir_.string());
+               "25 epochs, rates 0.2 and 100) into " +
+               dir_.string());
   ASSERT_FALSE(runs[0].history.diverged) << bp::describe_run(runs[0].history);
   ASSERT_TRUE(runs[1].history.diverged) << bp::describe_run(runs[1].history);
   const bool drawn = bp::publish_rates(dir_, runs, "test_rates");
@@ -866,7 +917,8 @@ TEST_F(Figure_Training, TheHiddenSizesFigureHoldsEachNetworksGridAndAccuracy) {
   const bp::PlotBox box = bp::plot_box(moons.X);
   const bool drawn = bp::publish_hidden_sizes(dir_, runs, moons, box, 20, "test_hidden");
   SCOPED_TRACE("publish_hidden_sizes of H = 1, 3 and 8 (initialisation seed 13, 60 two-moons "
-               "points of seed 12, 20 epochs, rate 0.2), 20 points a side, into " + dir_.string());
+               "points of seed 12, 20 epochs, rate 0.2), 20 points a side, into " +
+               dir_.string());
   std::string header;
   const arma::mat grid = ReadCsv("ch10_hidden.csv", header);
   EXPECT_EQ(header, "x1,x2,H=1,H=3,H=8") << "ch10_hidden.csv";

@@ -123,7 +123,8 @@ TEST(Errata_Eq5, PrintedIsMinusTheLossAndCorrectedAgrees) {
     EXPECT_TRUE(MatchesCentralDifferences(printed_of_Z2, e.cache.Z2, -dZ2,
                                           "the gradient of the printed (5)"))
         << net.name();
-    EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2", errata_clues(e))) << net.name();
+    EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2", errata_clues(e)))
+        << net.name();
     const arma::mat descended = e.cache.Z2 - 0.5 * (-dZ2);  // a step down the printed gradient
     EXPECT_GT(bp::test::reference_loss_from_logits(descended, e.Y), e.loss) << net.name();
   }
@@ -219,15 +220,15 @@ TEST(Errata_Eq7, PrintedHasTheWrongSignCorrectedAgrees) {
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
     ASSERT_TRUE(HasShape(dZ2, net.samples, 2, "dZ2"));
-    EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2", errata_clues(e))) << net.name();
+    EXPECT_TRUE(MatchesCentralDifferences(loss_of_Z2(e), e.cache.Z2, dZ2, "dZ2", errata_clues(e)))
+        << net.name();
     const double N = static_cast<double>(net.samples);
     EXPECT_TRUE(AgreesToRounding(dZ2, (e.cache.P - e.Y) / N)) << net.name();
     EXPECT_LT(arma::abs(arma::sum(dZ2, 1)).max(), 1e-15) << "every row sums to 0; " << net.name();
 
     const arma::mat numerical = numerical_gradient(loss_of_Z2(e), e.cache.Z2);
     const arma::mat printed = bp::post_eq7_printed(e.cache.P, e.Y);
-    EXPECT_GT(max_relative_error(printed, numerical, gradient_floor(e.loss)), 0.999)
-        << net.name();
+    EXPECT_GT(max_relative_error(printed, numerical, gradient_floor(e.loss)), 0.999) << net.name();
   }
 }
 // [eq7-test]
@@ -242,8 +243,8 @@ TEST(Errata_Eq7, PrintedIsTheGradientOfThePrintedLogLikelihood) {
     const double N = static_cast<double>(net.samples);
     const arma::mat printed = bp::post_eq7_printed(e.cache.P, e.Y);
     const auto printed_of_Z2 = [&e](const arma::mat& Z2) { return bp::post_eq5_printed(Z2, e.Y); };
-    EXPECT_TRUE(MatchesCentralDifferences(printed_of_Z2, e.cache.Z2, printed / N,
-                                          "the printed (7) over N"))
+    EXPECT_TRUE(
+        MatchesCentralDifferences(printed_of_Z2, e.cache.Z2, printed / N, "the printed (7) over N"))
         << net.name();
     EXPECT_TRUE(AgreesToRounding(printed / N, -dZ2)) << net.name();
   }
@@ -253,8 +254,8 @@ TEST(Errata_Eq7, TheSigmoidFormNeedsTwoClassesAndMatchingShapes) {
   const arma::mat Z2 = {{0.5, -1.0}, {2.0, 0.0}, {0.0, 0.25}, {-1.0, 1.0}};
   const arma::mat Y = {{1.0, 0.0}, {0.0, 1.0}, {0.0, 1.0}, {1.0, 0.0}};
   ASSERT_NO_THROW(bp::corrected_eq7(Z2, Y));
-  EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::corrected_eq7(Z2, arma::mat(Y.rows(0, 2))); },
-                                     "4×2", "3×2"));
+  EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::corrected_eq7(Z2, arma::mat(Y.rows(0, 2))); }, "4×2",
+                                     "3×2"));
   EXPECT_TRUE(ThrowsShapeErrorNaming(
       [&] {
         const arma::mat three(4, 3, arma::fill::zeros);
@@ -286,7 +287,8 @@ TEST(Errata_Eq8, RightTheJacobianHasA1InEachBlock) {
   }
   const arma::mat dW2 = e.cache.A1.t() * dZ2;
   EXPECT_TRUE(AgreesToRounding(arma::reshape(chained, H, K), dW2));
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2", errata_clues(e)));
+  EXPECT_TRUE(
+      MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2", errata_clues(e)));
 }
 
 TEST(Errata_Eq9, RightTheJacobianIsTheIdentity) {
@@ -314,7 +316,8 @@ TEST(Errata_Eq14, PrintedHasTheSignOfEq7CorrectedAgrees) {
     const Example e = make_example(net);
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
     const arma::mat dW2 = bp::corrected_eq14(e.cache.A1, dZ2);
-    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2", errata_clues(e)))
+    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W2(e), e.params.W2, dW2, "dW2",
+                                          errata_clues(e)))
         << net.name();
     const arma::mat printed = bp::post_eq14_printed(e.cache.A1, e.cache.P, e.Y);
     ASSERT_TRUE(HasShape(printed, e.params.W2.n_rows, e.params.W2.n_cols, "the printed (14)"));
@@ -335,7 +338,8 @@ TEST(Errata_Eq15, PrintedHasTheSignOfEq7CorrectedAgrees) {
     const arma::mat dZ2 = bp::corrected_eq7(e.cache.Z2, e.Y);
     const arma::mat db2 = bp::corrected_eq15(dZ2);
     ASSERT_TRUE(HasShape(db2, 1, 2, "db2"));
-    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2, db2, "db2", errata_clues(e)))
+    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b2(e), e.params.b2, db2, "db2",
+                                          errata_clues(e)))
         << net.name();
     const arma::mat printed = bp::post_eq15_printed(e.cache.P, e.Y);
     if (net.samples == 1) {
@@ -363,9 +367,10 @@ TEST(Errata_Eq16, PrintedProductIsUndefined) {
   const arma::mat dZ2 = reference_dZ2(e);
   const arma::mat dW1 = bp::corrected_eq16(e.X, dZ2, e.params.W2, e.cache.A1);
   ASSERT_TRUE(HasShape(dW1, 2, 500, "dW1"));
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)));
-  const std::string message = logic_error_of(
-      [&] { bp::post_eq16_printed(e.X, e.cache.A1, e.cache.P, e.Y, e.params.W2); });
+  EXPECT_TRUE(
+      MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)));
+  const std::string message =
+      logic_error_of([&] { bp::post_eq16_printed(e.X, e.cache.A1, e.cache.P, e.Y, e.params.W2); });
   EXPECT_NE(message.find("matrix multiplication: incompatible matrix dimensions"),
             std::string::npos)
       << "got: '" << message << "'";
@@ -414,7 +419,8 @@ TEST(Errata_Eq16, CorrectedAgreesOnEveryNetwork) {
   for (const Network& net : nets) {
     const Example e = make_example(net);
     const arma::mat dW1 = bp::corrected_eq16(e.X, reference_dZ2(e), e.params.W2, e.cache.A1);
-    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)))
+    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1",
+                                          errata_clues(e)))
         << net.name();
     const bp::HiddenGrads g =
         bp::test::reference_hidden_backward(e.params, e.cache, reference_dZ2(e));
@@ -437,7 +443,8 @@ TEST(Errata_Eq17, PrintedProductIsUndefined) {
   const arma::mat dZ2 = reference_dZ2(e);
   const arma::mat db1 = bp::corrected_eq16(arma::ones(1, 1), dZ2, e.params.W2, e.cache.A1);
   ASSERT_TRUE(HasShape(db1, 1, 500, "db1"));
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)));
+  EXPECT_TRUE(
+      MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)));
   EXPECT_TRUE(AgreesToRounding(bp::corrected_eq17(dZ2, e.params.W2, e.cache.A1), db1));
   const std::string message =
       logic_error_of([&] { bp::post_eq17_printed(e.cache.A1, e.cache.P, e.Y, e.params.W2); });
@@ -466,10 +473,11 @@ TEST(Errata_Eq17, FirstLineChainsThroughW1AndGivesItsGradient) {
 
     const arma::mat ones(net.samples, 1, arma::fill::ones);
     const arma::mat db1 = bp::corrected_eq16(ones, dZ2, e.params.W2, e.cache.A1);
-    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)))
+    EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1",
+                                          errata_clues(e)))
         << net.name();
-    const arma::mat with_bias = bp::corrected_eq16(arma::join_rows(e.X, ones), dZ2, e.params.W2,
-                                                   e.cache.A1);
+    const arma::mat with_bias =
+        bp::corrected_eq16(arma::join_rows(e.X, ones), dZ2, e.params.W2, e.cache.A1);
     EXPECT_TRUE(AgreesToRounding(arma::mat(with_bias.tail_rows(1)), db1)) << net.name();
   }
 }
@@ -498,8 +506,8 @@ TEST(Errata_Eq10, PrintedIsNotEvenAJacobianCorrectedAgrees) {
   EXPECT_TRUE(arma::size(printed) != arma::size(J) && arma::size(printed) != arma::size(J.t()))
       << "the printed (10) is " << bp::shape_of(printed);
   EXPECT_LE(max_relative_error(bp::corrected_eq10(e.params.W2), J), kTolerance);
-  EXPECT_TRUE(
-      MatchesCentralDifferences(loss_of_A1(e), e.cache.A1, dZ2 * e.params.W2.t(), "dA1", errata_clues(e)));
+  EXPECT_TRUE(MatchesCentralDifferences(loss_of_A1(e), e.cache.A1, dZ2 * e.params.W2.t(), "dA1",
+                                        errata_clues(e)));
   const arma::mat tanh_prime = 1.0 - arma::square(e.cache.A1);
   EXPECT_THROW(
       {
@@ -544,7 +552,8 @@ TEST(Errata_Eq12, RightTheJacobianHasXInEachBlock) {
   const arma::mat dW1 = bp::corrected_eq16(e.X, dZ2, e.params.W2, e.cache.A1);
   const arma::mat dZ1 = bp::corrected_eq16(arma::eye(N, N), dZ2, e.params.W2, e.cache.A1);
   EXPECT_TRUE(AgreesToRounding(dW1, e.X.t() * dZ1));
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)));
+  EXPECT_TRUE(
+      MatchesCentralDifferences(bp::test::loss_of_W1(e), e.params.W1, dW1, "dW1", errata_clues(e)));
   const arma::rowvec x = e.X.row(0);
   const auto z1_of_W1 = [&](const arma::mat& W1) { return arma::mat(x * W1 + e.params.b1); };
   const arma::mat J = numerical_jacobian(z1_of_W1, e.params.W1);
@@ -552,8 +561,8 @@ TEST(Errata_Eq12, RightTheJacobianHasXInEachBlock) {
   ASSERT_TRUE(HasShape(printed, J.n_rows, J.n_cols, "the printed (12)"));
   EXPECT_LE(max_relative_error(printed, J), kTolerance);
   // One sample's chain dz1 J, reshaped to W1's shape, is xᵀ dz1.
-  EXPECT_TRUE(AgreesToRounding(arma::reshape(arma::mat(dZ1.row(0) * printed), 2, H),
-                               x.t() * dZ1.row(0)));
+  EXPECT_TRUE(
+      AgreesToRounding(arma::reshape(arma::mat(dZ1.row(0) * printed), 2, H), x.t() * dZ1.row(0)));
 }
 
 TEST(Errata_Eq13, RightTheJacobianIsTheIdentity) {
@@ -565,9 +574,9 @@ TEST(Errata_Eq13, RightTheJacobianIsTheIdentity) {
   const arma::uword N = e.X.n_rows;
   const arma::uword H = e.params.W1.n_cols;
   const arma::mat dZ2 = reference_dZ2(e);
-  const arma::mat db1 =
-      bp::corrected_eq16(arma::ones(N, 1), dZ2, e.params.W2, e.cache.A1);
-  EXPECT_TRUE(MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)));
+  const arma::mat db1 = bp::corrected_eq16(arma::ones(N, 1), dZ2, e.params.W2, e.cache.A1);
+  EXPECT_TRUE(
+      MatchesCentralDifferences(bp::test::loss_of_b1(e), e.params.b1, db1, "db1", errata_clues(e)));
   const arma::rowvec x = e.X.row(0);
   const auto z1_of_b1 = [&](const arma::mat& b1) { return arma::mat(x * e.params.W1 + b1); };
   const arma::mat J = numerical_jacobian(z1_of_b1, e.params.b1);
@@ -617,10 +626,9 @@ TEST(Errata_Table, EveryEquationHasARowWithItsVerdict) {
   // The program's default: the post's network, one sample, seed 1. Every equation in the post's
   // order; the right ones right, the wrong ones wrong, every correction agreeing.
   const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(500, 1, 1));
-  const std::vector<std::string> equations = {"(1)",  "(2)",  "(3)",  "(4)",  "(5)",
-                                              "(5) σ", "(6)", "(7)",  "(8)",  "(9)",
-                                              "(10)", "(11)", "(12)", "(13)", "(14)",
-                                              "(15)", "(16)", "(17) line 1", "(17)"};
+  const std::vector<std::string> equations = {
+      "(1)",  "(2)",  "(3)",  "(4)",  "(5)",  "(5) σ", "(6)",  "(7)",         "(8)", "(9)",
+      "(10)", "(11)", "(12)", "(13)", "(14)", "(15)",  "(16)", "(17) line 1", "(17)"};
   const std::vector<std::string> wrong = {"(5)",  "(5) σ", "(6)",  "(7)",         "(10)",
                                           "(14)", "(15)",  "(16)", "(17) line 1", "(17)"};
   ASSERT_EQ(table.size(), equations.size());
@@ -677,8 +685,8 @@ TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
     EXPECT_GT(row.as_printed.relative_error, 0.999) << equation;
   }
 
-  const std::string message = logic_error_of(
-      [&] { bp::post_eq16_printed(c.X, c.A1, c.P, ex.Y, ex.params.W2); });
+  const std::string message =
+      logic_error_of([&] { bp::post_eq16_printed(c.X, c.A1, c.P, ex.Y, ex.params.W2); });
   ASSERT_FALSE(message.empty());
   const bp::errata::Erratum& eq16 = row_of(table, "(16)");
   EXPECT_EQ(eq16.as_printed.kind, Kind::Undefined);
@@ -739,8 +747,8 @@ TEST(Errata_Table, StatusFollowsBothVerdictsForEveryPairOfKinds) {
       row.as_printed = printed.verdict;
       row.as_corrected = corrected.verdict;
       const std::string want = printed.agrees ? "right" : corrected.agrees ? "wrong" : "unresolved";
-      EXPECT_EQ(row.status(), want) << "printed " << printed.name << ", corrected "
-                                    << corrected.name;
+      EXPECT_EQ(row.status(), want)
+          << "printed " << printed.name << ", corrected " << corrected.name;
     }
   }
 }
@@ -800,9 +808,12 @@ TEST(Errata_Table, MarkdownHasAStableFormat) {
 }
 
 TEST(Errata_Table, TheSameSeedGivesTheSameTable) {
-  const std::string first = bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 7)), "");
-  const std::string again = bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 7)), "");
-  const std::string other = bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 8)), "");
+  const std::string first =
+      bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 7)), "");
+  const std::string again =
+      bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 7)), "");
+  const std::string other =
+      bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 8)), "");
   EXPECT_EQ(first, again);
   EXPECT_NE(first, other);
 }

@@ -152,8 +152,8 @@ TEST(Curvature_HessianVectorProduct, ChecksTheLengths) {
   const Quadratic q = make_quadratic({3.0, 2.0, 1.0, 0.5, 0.25}, 1);
   const arma::vec theta = random_vector(5, 1.0, 2);
   const arma::vec Hv = bp::hessian_vector_product(q.gradient(), theta, random_vector(5, 1.0, 3));
-  ASSERT_TRUE(HasShape(Hv, 5, 1, "hessian_vector_product(the gradient of " + described(q) +
-                                     ", θ 5×1, v 5×1)"));
+  ASSERT_TRUE(HasShape(
+      Hv, 5, 1, "hessian_vector_product(the gradient of " + described(q) + ", θ 5×1, v 5×1)"));
   // A direction of 4 entries for 5 parameters; a gradient that returns 3 entries for 5.
   EXPECT_TRUE(ThrowsShapeErrorNaming(
       [&] { bp::hessian_vector_product(q.gradient(), theta, arma::vec(4, arma::fill::ones)); },
@@ -175,8 +175,8 @@ TEST(Curvature_HessianVectorProduct, IsExactOnAQuadratic) {
   for (std::uint64_t seed = 6; seed < 9; ++seed) {
     const arma::vec v = random_vector(6, 1.0, seed);
     const arma::vec Hv = bp::hessian_vector_product(q.gradient(), theta, v);
-    SCOPED_TRACE("hessian_vector_product(the gradient Aθ + b, " + described(q) + ", θ = " +
-                 show(theta) + ", v = " + show(v) + ")");
+    SCOPED_TRACE("hessian_vector_product(the gradient Aθ + b, " + described(q) +
+                 ", θ = " + show(theta) + ", v = " + show(v) + ")");
     ASSERT_TRUE(HasShape(Hv, 6, 1, "H v"));
     EXPECT_LT(max_difference(Hv, q.A * v), 1e-8) << "H v for v number " << seed;
     EXPECT_LT(max_difference(bp::hessian_vector_product(q.gradient(), theta, v, 0.5), q.A * v),
@@ -323,9 +323,9 @@ TEST(Curvature_Hessian, OutputLayerBlockMatchesItsClosedForm) {
 TEST(Curvature_PowerIteration, ChecksTheDimension) {
   const Quadratic q = make_quadratic({4.0, 1.0, 0.5, 0.25}, 40);
   const bp::PowerIteration result = bp::power_iteration(q.multiply(), 4, 41);
-  ASSERT_TRUE(HasShape(result.eigenvector, 4, 1,
-                       "the eigenvector of power_iteration(v ↦ A v, n = 4, seed 41), " +
-                           described(q) + ","));
+  ASSERT_TRUE(HasShape(
+      result.eigenvector, 4, 1,
+      "the eigenvector of power_iteration(v ↦ A v, n = 4, seed 41), " + described(q) + ","));
   EXPECT_THROW(bp::power_iteration(q.multiply(), 0, 41), bp::ShapeError) << "n = 0";
   const bp::LinearMap short_product = [](const arma::vec& v) { return arma::vec(v.head(3)); };
   EXPECT_TRUE(
@@ -339,8 +339,9 @@ TEST(Curvature_PowerIteration, FindsTheLargestEigenvalueAndItsEigenvector) {
   const Quadratic q = make_quadratic({10.0, 6.0, 3.0, 1.0, 0.5, -2.0}, 42);
   const bp::PowerIteration result = bp::power_iteration(q.multiply(), 6, 43, 1000, 1e-10);
   SCOPED_TRACE("power_iteration(v ↦ A v, n = 6, seed 43, at most 1000 products, tolerance "
-               "1e-10), " + described(q) + ", gave λ = " + std::to_string(result.eigenvalue) +
-               " after " + std::to_string(result.iterations) + " products");
+               "1e-10), " +
+               described(q) + ", gave λ = " + std::to_string(result.eigenvalue) + " after " +
+               std::to_string(result.iterations) + " products");
   ASSERT_TRUE(HasShape(result.eigenvector, 6, 1, "v"));
   EXPECT_TRUE(result.converged);
   EXPECT_NEAR(result.eigenvalue, 10.0, 1e-10);
@@ -362,7 +363,8 @@ TEST(Curvature_PowerIteration, NormalisesAtEveryStep) {
     const bp::LinearMap multiply = [&A](const arma::vec& v) { return arma::vec(A * v); };
     const bp::PowerIteration result = bp::power_iteration(multiply, 6, 43, 1000, 1e-10);
     SCOPED_TRACE("power_iteration(v ↦ s A v, n = 6, seed 43, at most 1000 products, tolerance "
-                 "1e-10), " + described(q) + ", scale s = " + std::to_string(scale));
+                 "1e-10), " +
+                 described(q) + ", scale s = " + std::to_string(scale));
     ASSERT_TRUE(HasShape(result.eigenvector, 6, 1, "v"));
     EXPECT_TRUE(std::isfinite(result.eigenvalue)) << "scale " << scale;
     EXPECT_NEAR(result.eigenvalue / scale, 10.0, 1e-9) << "scale " << scale;
@@ -376,7 +378,8 @@ TEST(Curvature_PowerIteration, FindsTheLargestMagnitudeEvenWhenNegative) {
   const Quadratic q = make_quadratic({3.0, 1.0, 0.5, -5.0}, 44);
   const bp::PowerIteration result = bp::power_iteration(q.multiply(), 4, 45, 1000, 1e-10);
   SCOPED_TRACE("power_iteration(v ↦ A v, n = 4, seed 45, at most 1000 products, tolerance "
-               "1e-10), " + described(q));
+               "1e-10), " +
+               described(q));
   ASSERT_TRUE(HasShape(result.eigenvector, 4, 1, "v"));
   EXPECT_NEAR(result.eigenvalue, -5.0, 1e-9) << "the eigenvalue of largest magnitude";
 }
@@ -393,7 +396,8 @@ TEST(Curvature_PowerIteration, StopsAtTheFirstProductWithinTheToleranceWhateverT
   const double tolerance = 1e-8;
   const bp::PowerIteration first = bp::power_iteration(q.multiply(), 5, 51, 1000, tolerance);
   SCOPED_TRACE("power_iteration(v ↦ A v, n = 5, seed 51, at most 1000 products, tolerance "
-               "1e-8), " + described(q) + ", stopped after k = " + std::to_string(first.iterations) +
+               "1e-8), " +
+               described(q) + ", stopped after k = " + std::to_string(first.iterations) +
                " products");
   ASSERT_TRUE(HasShape(first.eigenvector, 5, 1, "v"));
   const auto residual = [&q](const bp::PowerIteration& r) {
@@ -485,7 +489,8 @@ TEST(Curvature_PowerIteration, TwoOverLambdaMaxSeparatesConvergenceFromDivergenc
   const Quadratic q = make_quadratic(eigenvalues, 47);
   const bp::PowerIteration top = bp::power_iteration(q.multiply(), 5, 48, 1000, 1e-10);
   SCOPED_TRACE("power_iteration(v ↦ A v, n = 5, seed 48, at most 1000 products, tolerance "
-               "1e-10), " + described(q) + ", gave λmax = " + std::to_string(top.eigenvalue));
+               "1e-10), " +
+               described(q) + ", gave λmax = " + std::to_string(top.eigenvalue));
   ASSERT_NEAR(top.eigenvalue, 4.0, 1e-8) << "λmax";
   const arma::vec minimum = -arma::solve(q.A, q.b);  // ∇L = Aθ + b = 0
   const double least = q.loss()(minimum);

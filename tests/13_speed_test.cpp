@@ -194,8 +194,8 @@ TEST_P(VectorTanh, WithinFourUlpOfStdTanh) {
   double worst = 0.0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double s = std::tanh(x[i]);
-    worst = std::max(worst, static_cast<double>(std::fabs(static_cast<long double>(a[i]) - s) /
-                                                ulp_at(s)));
+    worst = std::max(
+        worst, static_cast<double>(std::fabs(static_cast<long double>(a[i]) - s) / ulp_at(s)));
   }
   EXPECT_LE(worst, is_sleef(GetParam()) ? 3.0 : 4.0);
 }
@@ -203,9 +203,21 @@ TEST_P(VectorTanh, WithinFourUlpOfStdTanh) {
 TEST_P(VectorTanh, SpecialValuesAsStdTanh) {
   const double inf = std::numeric_limits<double>::infinity();
   const double tiny = std::numeric_limits<double>::denorm_min();
-  const std::vector<double> x = {0.0,   -0.0,  inf,     -inf,   1e300,  -1e300,
-                                 50.0,  -50.0, 1e-310,  -1e-310, tiny,  -tiny,
-                                 1e-20, -1e-20, std::numeric_limits<double>::max(),
+  const std::vector<double> x = {0.0,
+                                 -0.0,
+                                 inf,
+                                 -inf,
+                                 1e300,
+                                 -1e300,
+                                 50.0,
+                                 -50.0,
+                                 1e-310,
+                                 -1e-310,
+                                 tiny,
+                                 -tiny,
+                                 1e-20,
+                                 -1e-20,
+                                 std::numeric_limits<double>::max(),
                                  -std::numeric_limits<double>::max()};
   const std::vector<double> a = run_kernel(x, GetParam());
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -334,9 +346,8 @@ TEST_P(Speed_Workspace, GradientsAndLossAgreeWithTextbookTo1e12) {
 // network at N = 200 and 1000; three classes; a tiny hidden layer.
 INSTANTIATE_TEST_SUITE_P(Shapes, Speed_Workspace,
                          testing::Values(Shape{1, 500, 2}, Shape{7, 500, 2}, Shape{64, 500, 2},
-                                         Shape{65, 500, 2}, Shape{200, 500, 2},
-                                         Shape{1000, 500, 2}, Shape{130, 37, 3},
-                                         Shape{50, 1, 2}));
+                                         Shape{65, 500, 2}, Shape{200, 500, 2}, Shape{1000, 500, 2},
+                                         Shape{130, 37, 3}, Shape{50, 1, 2}));
 
 TEST(Speed_Workspace_Blocks, EveryBlockSizeGivesTheSameGradients) {
   const Batch b = make_batch(150, 40, 2, 3);
@@ -359,9 +370,9 @@ TEST(Speed_Workspace_Blocks, EveryBlockSizeGivesTheSameGradients) {
 testing::AssertionResult CloseToTextbook(const std::string& name, const arma::mat& got,
                                          const arma::mat& expected) {
   if (got.n_rows != expected.n_rows || got.n_cols != expected.n_cols)
-    return testing::AssertionFailure() << name << " is " << got.n_rows << "×" << got.n_cols
-                                       << ", the textbook's " << expected.n_rows << "×"
-                                       << expected.n_cols;
+    return testing::AssertionFailure()
+           << name << " is " << got.n_rows << "×" << got.n_cols << ", the textbook's "
+           << expected.n_rows << "×" << expected.n_cols;
   if (!got.is_finite()) return testing::AssertionFailure() << name << " is not finite";
   const double distance = arma::abs(got - expected).max();
   const double scale = arma::abs(expected).max();
@@ -384,20 +395,19 @@ testing::AssertionResult AgreesWithTextbook(bp::TrainingWorkspace& ws, const Bat
   const double acc = bp::accuracy(bp::predict(cache.P), bp::predict(b.Y));
   const bp::EpochResult r = ws.loss_and_gradients(b.params, b.X, b.Y);
   const bp::Grads& g = ws.grads();
-  for (const auto& check : {CloseToTextbook("dW1", g.dW1, expected.dW1),
-                            CloseToTextbook("db1", g.db1, expected.db1),
-                            CloseToTextbook("dW2", g.dW2, expected.dW2),
-                            CloseToTextbook("db2", g.db2, expected.db2)})
+  for (const auto& check :
+       {CloseToTextbook("dW1", g.dW1, expected.dW1), CloseToTextbook("db1", g.db1, expected.db1),
+        CloseToTextbook("dW2", g.dW2, expected.dW2), CloseToTextbook("db2", g.db2, expected.db2)})
     if (!check) return check;
   if (!(std::fabs(r.loss - loss) <= 1e-12 * loss))
     return testing::AssertionFailure() << "the loss is " << r.loss << ", the textbook's " << loss;
   if (r.accuracy != acc)
-    return testing::AssertionFailure() << "the accuracy is " << r.accuracy << ", the textbook's "
-                                       << acc;
+    return testing::AssertionFailure()
+           << "the accuracy is " << r.accuracy << ", the textbook's " << acc;
   const double forward_only = ws.loss(b.params, b.X, b.Y);
   if (!(forward_only == r.loss || std::fabs(forward_only - r.loss) <= 1e-12 * r.loss))
-    return testing::AssertionFailure() << "loss() gives " << forward_only
-                                       << ", loss_and_gradients() " << r.loss;
+    return testing::AssertionFailure()
+           << "loss() gives " << forward_only << ", loss_and_gradients() " << r.loss;
   return testing::AssertionSuccess();
 }
 
@@ -491,9 +501,9 @@ TEST(Speed_Workspace_Ties, ATieGoesToTheLowestClassAsInTextbookPredict) {
     double accuracy;                     // the textbook's, with the tie to the lowest class
   };
   const std::vector<Case> cases = {
-      {{0.25, 0.25}, {140, 60}, 0.7},              // both tied: class 0
-      {{-1.0, 0.5, 0.5}, {60, 40, 100}, 0.2},      // 1 and 2 tied above 0: class 1
-      {{0.1, 0.1, 0.1}, {30, 50, 120}, 0.15},      // all three tied: class 0
+      {{0.25, 0.25}, {140, 60}, 0.7},          // both tied: class 0
+      {{-1.0, 0.5, 0.5}, {60, 40, 100}, 0.2},  // 1 and 2 tied above 0: class 1
+      {{0.1, 0.1, 0.1}, {30, 50, 120}, 0.15},  // all three tied: class 0
   };
   for (const Case& c : cases) {
     const arma::uword K = c.b2.n_elem;
@@ -540,8 +550,8 @@ TEST(Speed_Workspace_Train, SameHistoryAsTextbookTrain) {
   const bp::History t = bp::train(textbook, b.X, b.Y, settings);
   bp::TrainingWorkspace ws;
   arma::uword calls = 0;
-  const bp::History f =
-      bp::train(ws, fast, b.X, b.Y, settings, [&](arma::uword, const bp::EpochResult&) { ++calls; });
+  const bp::History f = bp::train(ws, fast, b.X, b.Y, settings,
+                                  [&](arma::uword, const bp::EpochResult&) { ++calls; });
   EXPECT_EQ(calls, 30u);
   ASSERT_EQ(f.loss.n_elem, t.loss.n_elem);
   EXPECT_EQ(f.epochs_run, t.epochs_run);
@@ -616,17 +626,18 @@ TEST(Speed_Workspace_Shapes, WrongShapesThrowNamingThem) {
   const Batch b = make_batch(10, 6, 2, 1);
   bp::TrainingWorkspace ws;
   const arma::mat X3(10, 3, arma::fill::zeros);
-  EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming(
-      [&] { ws.loss_and_gradients(b.params, X3, b.Y); }, "10×3", "2×6"));
+  EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming([&] { ws.loss_and_gradients(b.params, X3, b.Y); },
+                                               "10×3", "2×6"));
   const arma::mat Y9(9, 2, arma::fill::zeros);
-  EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming(
-      [&] { ws.loss_and_gradients(b.params, b.X, Y9); }, "9×2", "10×2"));
+  EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming([&] { ws.loss_and_gradients(b.params, b.X, Y9); },
+                                               "9×2", "10×2"));
   bp::Params p = b.params;
   p.W2.set_size(5, 2);
   const bp::Params before = p;
-  EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming(
-      [&] { ws.train_epoch(p, b.X, b.Y, 0.1, 0.0); }, "2×6", "5×2"));
-  EXPECT_TRUE(arma::approx_equal(p.W1, before.W1, "absdiff", 0.0)) << "a failed epoch changes nothing";
+  EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming([&] { ws.train_epoch(p, b.X, b.Y, 0.1, 0.0); },
+                                               "2×6", "5×2"));
+  EXPECT_TRUE(arma::approx_equal(p.W1, before.W1, "absdiff", 0.0))
+      << "a failed epoch changes nothing";
   const arma::mat empty(0, 2);
   const arma::mat empty_y(0, 2);
   EXPECT_TRUE(bp::test::ThrowsShapeErrorNaming(

@@ -12,9 +12,9 @@
 #include <iomanip>
 #include <sstream>
 #include <string>
-#include <vector>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #include "common/datasets.hpp"
 #include "common/program.hpp"
@@ -172,8 +172,8 @@ class Datasets_Csv : public ::testing::Test {
         return testing::AssertionFailure() << "the message should be one line: " << message;
       return testing::AssertionSuccess();
     } catch (const std::exception& e) {
-      return testing::AssertionFailure() << "threw something else than bp::InputError: "
-                                         << e.what();
+      return testing::AssertionFailure()
+             << "threw something else than bp::InputError: " << e.what();
     }
     return testing::AssertionFailure() << "no InputError for \"" << text << "\"";
   }
@@ -194,8 +194,8 @@ TEST_F(Datasets_Csv, LoadsAPlainFile) {
 }
 
 TEST_F(Datasets_Csv, AcceptsHeaderCommentsBlankLinesSpacesAndWindowsLineEnds) {
-  const bp::Dataset data = bp::load_csv(
-      Write("points.csv", "x1, x2, label\r\n# a comment\r\n\r\n 1 , +2 , 0 \r\n3,4e0,1.0\r\n5,6,2"));
+  const bp::Dataset data = bp::load_csv(Write(
+      "points.csv", "x1, x2, label\r\n# a comment\r\n\r\n 1 , +2 , 0 \r\n3,4e0,1.0\r\n5,6,2"));
   ASSERT_EQ(data.X.n_rows, 3u);
   const arma::mat expected = {{1, 2}, {3, 4}, {5, 6}};
   EXPECT_TRUE(arma::approx_equal(data.X, expected, "absdiff", 0.0));
@@ -262,13 +262,15 @@ TEST_F(Datasets_Csv, MissingFileOrFolderIsNamed) {
     bp::load_csv(dir_);
     FAIL() << "a folder loaded";
   } catch (const bp::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("a folder, not a CSV file"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("a folder, not a CSV file"), std::string::npos)
+        << e.what();
   }
 }
 
 TEST_F(Datasets_Csv, AUtf8MarkDirectlyBeforeADataLineIsSkipped) {
   // No header: the mark sits right before the first number, which must still read as 0.5.
-  const bp::Dataset data = bp::load_csv(Write("points.csv", "\xEF\xBB\xBF" "0.5,1,0\n2,3,1\n"));
+  const bp::Dataset data = bp::load_csv(Write("points.csv", "\xEF\xBB\xBF"
+                                                            "0.5,1,0\n2,3,1\n"));
   ASSERT_EQ(data.X.n_rows, 2u);
   EXPECT_EQ(data.X(0, 0), 0.5);
   EXPECT_EQ(data.X(1, 1), 3.0);
@@ -278,25 +280,36 @@ TEST_F(Datasets_Csv, AUtf8MarkDirectlyBeforeADataLineIsSkipped) {
 TEST_F(Datasets_Csv, NulBytesAndUtf16AreNamedInOneWholeLine) {
   EXPECT_TRUE(Rejects(std::string("1,2,0\n3\0,4,1\n", 13), ":2:", "a NUL byte (column 2)"));
   // UTF-16 with its byte-order mark, and without (little-endian: a NUL after each character).
-  EXPECT_TRUE(Rejects(std::string("\xFF\xFE" "1\0,\0" "2\0", 8), "", "the file is UTF-16"));
-  EXPECT_TRUE(Rejects(std::string("1\0,\0" "2\0,\0" "0\0\n\0", 12), ":1:",
-                      "a NUL byte (column 2): is the file UTF-16 or binary?"));
+  EXPECT_TRUE(Rejects(std::string("\xFF\xFE"
+                                  "1\0,\0"
+                                  "2\0",
+                                  8),
+                      "", "the file is UTF-16"));
+  EXPECT_TRUE(Rejects(std::string("1\0,\0"
+                                  "2\0,\0"
+                                  "0\0\n\0",
+                                  12),
+                      ":1:", "a NUL byte (column 2): is the file UTF-16 or binary?"));
   // A control character in a quoted field is written \xNN, so the message stays whole.
-  EXPECT_TRUE(Rejects("1,2,0\n3,a\x01\x1b" "b,1\n", ":2:", "x2 \"a\\x01\\x1bb\" is not a number"));
+  EXPECT_TRUE(Rejects("1,2,0\n3,a\x01\x1b"
+                      "b,1\n",
+                      ":2:", "x2 \"a\\x01\\x1bb\" is not a number"));
 }
 
 TEST_F(Datasets_Csv, FilesThatAreNotRegularAreRefusedWithoutWaiting) {
   const std::filesystem::path fifo = dir_ / "fifo.csv";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   // A FIFO with no writer: opening it to read would wait forever.
-  for (const auto& [path, kind] : {std::pair<std::filesystem::path, std::string>{fifo, "a FIFO (named pipe)"},
-                                   {"/dev/zero", "a character device"},
-                                   {"/dev/null", "a character device"}}) {
+  for (const auto& [path, kind] :
+       {std::pair<std::filesystem::path, std::string>{fifo, "a FIFO (named pipe)"},
+        {"/dev/zero", "a character device"},
+        {"/dev/null", "a character device"}}) {
     try {
       bp::load_csv(path);
       ADD_FAILURE() << path << " loaded";
     } catch (const bp::InputError& e) {
-      EXPECT_EQ(std::string(e.what()).rfind(path.string() + ": " + kind + ", not a regular file", 0), 0u)
+      EXPECT_EQ(
+          std::string(e.what()).rfind(path.string() + ": " + kind + ", not a regular file", 0), 0u)
           << e.what();
     }
   }
@@ -306,8 +319,8 @@ TEST_F(Datasets_Csv, ReadingIsBoundedInBytesAndLines) {
   EXPECT_TRUE(Rejects(std::string(bp::kMaxCsvBytes + 1, '\n'), "",
                       std::to_string(bp::kMaxCsvBytes + 1) + " bytes, more than the " +
                           std::to_string(bp::kMaxCsvBytes) + " bytes a CSV file may have"));
-  EXPECT_TRUE(Rejects("0,0,0\n1,1,1\n" + std::string(bp::kMaxCsvLines, '\n'), ":1000001:",
-                      "more than 1000000 lines"));
+  EXPECT_TRUE(Rejects("0,0,0\n1,1,1\n" + std::string(bp::kMaxCsvLines, '\n'),
+                      ":1000001:", "more than 1000000 lines"));
 }
 
 TEST_F(Datasets_Csv, ClassesMustBeZeroToKMinusOneAllPresent) {
@@ -328,15 +341,18 @@ constexpr std::size_t kMaxMessage = 300;
 
 const std::filesystem::path kFuzzInputs = BP_FUZZ_INPUTS;
 
-const std::vector<std::string> kGoodSeeds = {
-    "good_comments_blank_lines.csv", "good_crlf.csv", "good_header.csv", "good_plain.csv",
-    "good_spaces_signs_exponents.csv", "good_utf8_mark_no_final_newline.csv"};
+const std::vector<std::string> kGoodSeeds = {"good_comments_blank_lines.csv",
+                                             "good_crlf.csv",
+                                             "good_header.csv",
+                                             "good_plain.csv",
+                                             "good_spaces_signs_exponents.csv",
+                                             "good_utf8_mark_no_final_newline.csv"};
 const std::vector<std::string> kBadSeeds = {
-    "bad_empty_file.csv",     "bad_empty_label.csv",     "bad_empty_value.csv",
-    "bad_infinity.csv",       "bad_label_fraction.csv",  "bad_label_negative.csv",
+    "bad_empty_file.csv",      "bad_empty_label.csv",     "bad_empty_value.csv",
+    "bad_infinity.csv",        "bad_label_fraction.csv",  "bad_label_negative.csv",
     "bad_label_too_large.csv", "bad_labels_from_one.csv", "bad_nan.csv",
-    "bad_no_data.csv",        "bad_not_a_number.csv",    "bad_one_class.csv",
-    "bad_out_of_range.csv",   "bad_semicolons.csv",      "bad_too_few_values.csv",
+    "bad_no_data.csv",         "bad_not_a_number.csv",    "bad_one_class.csv",
+    "bad_out_of_range.csv",    "bad_semicolons.csv",      "bad_too_few_values.csv",
     "bad_too_many_values.csv"};
 const std::vector<std::string> kRegressions = {
     "nan_with_long_payload.csv",  // a NaN's payload was quoted whole: a message of any length
@@ -351,8 +367,8 @@ testing::AssertionResult LoadsOrRejectsInOneLine(const std::filesystem::path& pa
     loaded = true;
     const arma::uword n = data.X.n_rows;
     if (data.X.n_cols != 2 || n < 1 || n > bp::kMaxPoints || data.labels.n_elem != n)
-      return testing::AssertionFailure() << "X is " << n << "×" << data.X.n_cols << " with "
-                                         << data.labels.n_elem << " labels";
+      return testing::AssertionFailure()
+             << "X is " << n << "×" << data.X.n_cols << " with " << data.labels.n_elem << " labels";
     if (!data.X.is_finite()) return testing::AssertionFailure() << "a value is not finite";
     if (data.classes < 2 || data.classes > bp::kMaxClasses)
       return testing::AssertionFailure() << data.classes << " classes";

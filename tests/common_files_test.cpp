@@ -9,8 +9,8 @@
 #include <armadillo>
 #include <cmath>
 #include <csignal>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -53,7 +53,8 @@ void put_at(std::string& bytes, std::size_t at, std::uint64_t value, int n) {
 
 /// Rewrites the checksum of `bytes` (the last 4), as a file changed on purpose would have.
 void reseal(std::string& bytes) {
-  put_at(bytes, bytes.size() - 4, reference_crc32(std::string_view(bytes).substr(0, bytes.size() - 4)), 4);
+  put_at(bytes, bytes.size() - 4,
+         reference_crc32(std::string_view(bytes).substr(0, bytes.size() - 4)), 4);
 }
 
 /// A small network with numbers that are hard to round-trip: thirds, a subnormal, -0, huge and
@@ -144,7 +145,8 @@ TEST_F(Common_WriteWhole, WriteWholeIntoAMissingFolderNamesTheFile) {
   const std::string message = input_error_of([&] { bp::write_whole(dir_ / "no" / "a.txt", "x"); });
   EXPECT_NE(message.find("cannot write " + (dir_ / "no" / "a.txt").string()), std::string::npos)
       << message;
-  EXPECT_NE(message.find("the folder " + (dir_ / "no").string() + " does not exist"), std::string::npos)
+  EXPECT_NE(message.find("the folder " + (dir_ / "no").string() + " does not exist"),
+            std::string::npos)
       << message;
   EXPECT_EQ(entries(), 0);
 }
@@ -164,7 +166,7 @@ TEST_F(Common_WriteWhole, WriteCutShortByAFileSizeLimitKeepsTheOldFile) {
   bp::write_whole(dir_ / "a.txt", old_content);
   const std::string new_content(100000, 'n');
   EXPECT_EXIT(write_under_size_limit(4096, [&] { bp::write_whole(dir_ / "a.txt", new_content); }),
-      ::testing::ExitedWithCode(2), "cannot write .*a.txt: File too large");
+              ::testing::ExitedWithCode(2), "cannot write .*a.txt: File too large");
   EXPECT_EQ(read_all(dir_ / "a.txt"), old_content);
   EXPECT_EQ(entries(), 1) << "no temporary file is left beside it";
 }
@@ -192,7 +194,8 @@ TEST_F(Common_WriteWhole, FilesThatAreNotRegularAreNeverReplaced) {
   fs::create_symlink("/dev/null", dir_ / "null");
   fs::create_symlink("/dev/full", dir_ / "full");
   const std::vector<std::pair<fs::path, std::string>> cases = {
-      {dir_ / "null", "it is a character device, not a regular file; the programs never replace one"},
+      {dir_ / "null",
+       "it is a character device, not a regular file; the programs never replace one"},
       {dir_ / "full", "it is a character device"},
       {dir_ / "fifo", "it is a FIFO (named pipe), not a regular file"},
       {dir_ / "loop", "Too many levels of symbolic links"},
@@ -258,7 +261,8 @@ TEST_F(Common_NetworkFile, NetworkFileHasTheDocumentedLayout) {
   double first = 0;
   std::memcpy(&first, bytes.data() + 40, 8);  // this machine is little-endian (x86-64, arm64)
   EXPECT_EQ(first, 1.0 / 3.0) << "W1(0,0) first";
-  EXPECT_EQ(u32_at(bytes, bytes.size() - 4), reference_crc32(std::string_view(bytes).substr(0, bytes.size() - 4)))
+  EXPECT_EQ(u32_at(bytes, bytes.size() - 4),
+            reference_crc32(std::string_view(bytes).substr(0, bytes.size() - 4)))
       << "the last 4 bytes are the CRC-32 of all the others";
 }
 
@@ -300,7 +304,8 @@ TEST_F(Common_NetworkFile, SavingANetworkThatDoesNotFitTogetherIsRefused) {
 TEST_F(Common_NetworkFile, EveryTruncationOfANetworkIsRefused) {
   const std::string bytes = bp::network_bytes(awkward_network(2, 3, 2));
   for (std::size_t n = 0; n < bytes.size(); ++n) {
-    const std::string message = input_error_of([&] { bp::network_from_bytes(bytes.substr(0, n), "f"); });
+    const std::string message =
+        input_error_of([&] { bp::network_from_bytes(bytes.substr(0, n), "f"); });
     ASSERT_FALSE(message.empty()) << "a file cut to " << n << " of " << bytes.size()
                                   << " bytes was loaded";
     EXPECT_EQ(message.rfind("f: ", 0), 0u) << message;
@@ -357,7 +362,8 @@ TEST_F(Common_NetworkFile, AbsurdShapesAreRefusedBeforeAnythingIsAllocated) {
   reseal(bytes);
   write_raw(dir_ / "huge.bpnet", bytes);
   const std::string message = input_error_of([&] { bp::load_network(dir_ / "huge.bpnet"); });
-  EXPECT_NE(message.find("H = 1099511627776, K = 2 are out of range"), std::string::npos) << message;
+  EXPECT_NE(message.find("H = 1099511627776, K = 2 are out of range"), std::string::npos)
+      << message;
   put_at(bytes, 32, 1, 8);  // K = 1: not a classifier
   put_at(bytes, 24, 3, 8);
   reseal(bytes);
@@ -385,8 +391,9 @@ TEST_F(Common_NetworkFile, FilesThatAreNotNetworksAreRefusedByName) {
   write_raw(dir_ / "short", "bp-net");
   EXPECT_NE(input_error_of([&] { bp::load_network(dir_ / "short"); }).find("not a saved network"),
             std::string::npos);
-  EXPECT_NE(input_error_of([&] { bp::load_network(dir_ / "missing"); })
-                .find("cannot open " + (dir_ / "missing").string() + ": No such file"),
+  EXPECT_NE(input_error_of([&] {
+              bp::load_network(dir_ / "missing");
+            }).find("cannot open " + (dir_ / "missing").string() + ": No such file"),
             std::string::npos);
   EXPECT_NE(input_error_of([&] { bp::load_network(dir_); }).find("a folder"), std::string::npos);
 }
@@ -409,7 +416,7 @@ TEST_F(Common_NetworkFile, ASaveCutShortKeepsThePreviousNetwork) {
   const std::string old_bytes = read_all(dir_ / "n.bpnet");
   const bp::Params big = awkward_network(2, 500, 2);  // 20060 bytes
   EXPECT_EXIT(write_under_size_limit(8192, [&] { bp::save_network(dir_ / "n.bpnet", big); }),
-      ::testing::ExitedWithCode(2), "File too large");
+              ::testing::ExitedWithCode(2), "File too large");
   EXPECT_EQ(read_all(dir_ / "n.bpnet"), old_bytes);
   EXPECT_EQ(entries(), 1) << "no temporary file is left beside it";
   EXPECT_TRUE(same_bits(bp::load_network(dir_ / "n.bpnet").W1, old_network.W1));

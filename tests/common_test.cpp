@@ -110,10 +110,13 @@ TEST_F(Common_Files, CsvIntoAReadOnlyFolderFailsAndLeavesNothing) {
   if (::geteuid() == 0) {
     // root writes into read-only folders; a path through a regular file fails for everyone.
     std::ofstream(dir_ / "file") << "x";
-    EXPECT_THROW(bp::write_csv(dir_ / "file" / "t.csv", {"a"}, arma::mat(1, 1, arma::fill::ones)), bp::InputError);
+    EXPECT_THROW(bp::write_csv(dir_ / "file" / "t.csv", {"a"}, arma::mat(1, 1, arma::fill::ones)),
+                 bp::InputError);
   } else {
-    std::filesystem::permissions(dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
-    EXPECT_THROW(bp::write_csv(dir_ / "t.csv", {"a"}, arma::mat(1, 1, arma::fill::ones)), bp::InputError);
+    std::filesystem::permissions(
+        dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    EXPECT_THROW(bp::write_csv(dir_ / "t.csv", {"a"}, arma::mat(1, 1, arma::fill::ones)),
+                 bp::InputError);
   }
   std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "t.csv"));
@@ -142,7 +145,8 @@ TEST_F(Common_Files, FigureIsAValidPngWithItsData) {
                      {{"title", "test_figure"}, {"logscale", "y"}});
   EXPECT_TRUE(bp::is_png(dir_ / "curve.png"));
   EXPECT_TRUE(std::filesystem::exists(dir_ / "curve.csv"));
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 2) << "no temporary files left";
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 2)
+      << "no temporary files left";
 }
 
 TEST_F(Common_Files, BrokenScriptLeavesNoPng) {
@@ -154,7 +158,8 @@ TEST_F(Common_Files, BrokenScriptLeavesNoPng) {
 }
 
 TEST(Common_IsPng, RejectsOtherFiles) {
-  const auto path = std::filesystem::temp_directory_path() / ("bp_not_png_" + std::to_string(::getpid()));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("bp_not_png_" + std::to_string(::getpid()));
   std::ofstream(path) << "GIF89a....";
   EXPECT_FALSE(bp::is_png(path));
   std::filesystem::remove(path);

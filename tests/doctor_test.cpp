@@ -79,8 +79,8 @@ TEST(Doctor_PlantedBugs, OutputDeltaSignAndMissingMean) {
     ASSERT_EQ(bugs.size(), 2u);
     EXPECT_TRUE(Diagnosed(bugs[0].fn(e.cache.P, e.Y), trusted, clues_for("dZ2", e), Mistake::Sign))
         << bugs[0].name;
-    EXPECT_TRUE(Diagnosed(bugs[1].fn(e.cache.P, e.Y), trusted, clues_for("dZ2", e),
-                          Mistake::MissingMean))
+    EXPECT_TRUE(
+        Diagnosed(bugs[1].fn(e.cache.P, e.Y), trusted, clues_for("dZ2", e), Mistake::MissingMean))
         << bugs[1].name;
   }
 }
@@ -96,8 +96,8 @@ TEST(Doctor_PlantedBugs, WeightGradientFirstSampleAndMeanTwice) {
                                                         "dW2 = Z1ᵀ dZ2, Z1 where A1 belongs");
     const auto bugs = bp::test::planted_weight_gradient_bugs();
     ASSERT_EQ(bugs.size(), 2u);
-    EXPECT_TRUE(Diagnosed(bugs[0].fn(e.cache.A1, dZ2), trusted, clues, Mistake::Known,
-                          "first sample"));
+    EXPECT_TRUE(
+        Diagnosed(bugs[0].fn(e.cache.A1, dZ2), trusted, clues, Mistake::Known, "first sample"));
     EXPECT_TRUE(Diagnosed(bugs[1].fn(e.cache.A1, dZ2), trusted, clues, Mistake::MeanTwice));
   }
 }
@@ -125,8 +125,8 @@ TEST(Doctor_PlantedBugs, InputGradientNotTransposed) {
     Clues clues = clues_for("dA1", e);
     clues.suspects = bp::test::input_gradient_suspects(dZ2, e.params.W2);
     for (const auto& bug : bp::test::planted_input_gradient_bugs())
-      EXPECT_TRUE(Diagnosed(bug.fn(dZ2, e.params.W2), dZ2 * e.params.W2.t(), clues,
-                            Mistake::Known, "Wᵀ belongs"))
+      EXPECT_TRUE(Diagnosed(bug.fn(dZ2, e.params.W2), dZ2 * e.params.W2.t(), clues, Mistake::Known,
+                            "Wᵀ belongs"))
           << bug.name;
   }
 }
@@ -141,10 +141,10 @@ TEST(Doctor_PlantedBugs, TanhBackward) {
     clues.suspects = bp::test::tanh_backward_suspects(dA1, e.cache.A1, e.cache.Z1);
     const auto bugs = bp::test::planted_tanh_backward_bugs();
     ASSERT_EQ(bugs.size(), 2u);
-    EXPECT_TRUE(Diagnosed(bugs[0].fn(dA1, e.cache.A1), trusted, clues, Mistake::Known,
-                          "1 − tanh where"));
-    EXPECT_TRUE(Diagnosed(bugs[1].fn(dA1, e.cache.A1), trusted, clues, Mistake::Known,
-                          "its own output"));
+    EXPECT_TRUE(
+        Diagnosed(bugs[0].fn(dA1, e.cache.A1), trusted, clues, Mistake::Known, "1 − tanh where"));
+    EXPECT_TRUE(
+        Diagnosed(bugs[1].fn(dA1, e.cache.A1), trusted, clues, Mistake::Known, "its own output"));
   }
 }
 
@@ -158,13 +158,13 @@ TEST(Doctor_PlantedBugs, HiddenLayer) {
     ASSERT_EQ(bugs.size(), 2u);
     Clues dZ1 = clues_for("dZ1", e);
     dZ1.suspects = bp::test::tanh_backward_suspects(trusted.dA1, e.cache.A1, e.cache.Z1);
-    EXPECT_TRUE(Diagnosed(bugs[0].fn(e.params, e.cache, dZ2).dZ1, trusted.dZ1, dZ1,
-                          Mistake::Known, "the input Z"));
+    EXPECT_TRUE(Diagnosed(bugs[0].fn(e.params, e.cache, dZ2).dZ1, trusted.dZ1, dZ1, Mistake::Known,
+                          "the input Z"));
     Clues dW1 = clues_for("dW1", e);
     dW1.suspects = bp::test::weight_gradient_suspects(e.X, trusted.dZ1, e.cache.A1,
                                                       "dW1 = A1ᵀ dZ1, A1 where X belongs");
-    EXPECT_TRUE(Diagnosed(bugs[1].fn(e.params, e.cache, dZ2).dW1, trusted.dW1, dW1,
-                          Mistake::Known, "A1 where X belongs"));
+    EXPECT_TRUE(Diagnosed(bugs[1].fn(e.params, e.cache, dZ2).dW1, trusted.dW1, dW1, Mistake::Known,
+                          "A1 where X belongs"));
   }
 }
 
@@ -201,9 +201,9 @@ TEST(Doctor_Correct, ExactResultsGetNoDiagnosis) {
     SCOPED_TRACE("network " + net.name());
     const Example e = make_example(net);
     const bp::Grads g = bp::test::reference_backward(e.params, e.cache, e.Y);
-    EXPECT_EQ(bp::test::doctor_backward(g, g, e.params, e.cache, e.Y,
-                                        bp::test::gradient_floor(e.loss)),
-              "");
+    EXPECT_EQ(
+        bp::test::doctor_backward(g, g, e.params, e.cache, e.Y, bp::test::gradient_floor(e.loss)),
+        "");
     const arma::mat dZ2 = bp::test::reference_output_delta(e.cache.P, e.Y);
     EXPECT_TRUE(Diagnosed(dZ2, dZ2, clues_for("dZ2", e), Mistake::None));
     EXPECT_EQ(bp::test::doctor_report(dZ2, dZ2, clues_for("dZ2", e)), "");
@@ -318,8 +318,7 @@ TEST(SupportAssertions, ShowWritesOneLineAndHasShapeNamesBothShapes) {
   big(0, 0) = -2.0;
   big(1, 1) = std::nan("");
   EXPECT_EQ(bp::test::show(big), "4×5, entries from -2 to 0.5, 1 NaN");
-  EXPECT_EQ(bp::test::show_call("f", {{"P", one(0.5)}, {"Y", one(1.0)}}),
-            "f(P = [0.5], Y = [1])");
+  EXPECT_EQ(bp::test::show_call("f", {{"P", one(0.5)}, {"Y", one(1.0)}}), "f(P = [0.5], Y = [1])");
   EXPECT_TRUE(bp::test::HasShape(arma::mat(3, 2), 3, 2, "X"));
   const testing::AssertionResult r = bp::test::HasShape(arma::mat(3, 2), 5, 2, "X");
   ASSERT_FALSE(r);

@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
 
     std::cout << "\nA batch of N = " << N << " samples:\n";
     const arma::mat Z1 = bp::affine(X, W1, b1);
-    std::cout << "  X " << bp::shape_of(X) << "  times  W1 " << bp::shape_of(W1)
-              << "  plus  1 b1 " << N << "×" << H << "  gives  Z1 " << bp::shape_of(Z1) << "\n";
+    std::cout << "  X " << bp::shape_of(X) << "  times  W1 " << bp::shape_of(W1) << "  plus  1 b1 "
+              << N << "×" << H << "  gives  Z1 " << bp::shape_of(Z1) << "\n";
     bp::print_matrix("  Z1", Z1);
     const double row0 = arma::abs(Z1.row(0) - z1).max();
     std::cout << "  Row 0 of Z1 equals z1 of the single sample: largest difference " << row0
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     } catch (const bp::ShapeError& e) {
       std::cout << "  ShapeError: " << e.what() << "\n";
     }
-    std::cout << "\nParameters of layer 1: W1 has " << W1.n_elem << " numbers, b1 has "
-              << b1.n_elem << ".\n";
+    std::cout << "\nParameters of layer 1: W1 has " << W1.n_elem << " numbers, b1 has " << b1.n_elem
+              << ".\n";
   });
 }

@@ -36,8 +36,7 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   program.add_size("--samples", samples, 100000, "Rows N of the random logits");
   program.add_size("--classes", classes, 1000, "Classes K, the columns of the random logits");
-  program.add_real("--scale", scale, 0.0, 1e6,
-                   "Standard deviation of the random logits; try 1000");
+  program.add_real("--scale", scale, 0.0, 1e6, "Standard deviation of the random logits; try 1000");
   program.add_seed(seed);
 
   program.set_memory_estimate({"--samples", "--classes"}, "8 bytes × 5·N·K + 64 MB", [&] {
@@ -87,8 +86,8 @@ int main(int argc, char** argv) {
     bp::print_matrix("  Z", Z);
     const arma::mat P = bp::softmax(Z);
     bp::print_matrix("  P = softmax(Z)", P);
-    std::cout << "  P has the shape of Z: " << bp::shape_of(P) << "; entries in [0, 1]: "
-              << yes_no(P.min() >= 0.0 && P.max() <= 1.0) << "\n";
+    std::cout << "  P has the shape of Z: " << bp::shape_of(P)
+              << "; entries in [0, 1]: " << yes_no(P.min() >= 0.0 && P.max() <= 1.0) << "\n";
     std::cout << "  Every row sums to 1: largest |row sum − 1| = "
               << arma::abs(arma::sum(P, 1) - 1.0).max() << "\n";
     arma::mat shifted = Z;  // row n shifted by 100 n
@@ -104,8 +103,7 @@ int main(int argc, char** argv) {
       std::cout << "  Without the shift, e^Z / (row sums of e^Z) is still finite on these\n"
                    "  logits: none lies beyond ±709, where e^z overflows. Try --scale 1000.\n";
 
-    const arma::mat Zx = {
-        {1000.0, -1000.0}, {1000.0, 1000.0}, {-1000.0, -1000.0}, {1000.0, 999.0}};
+    const arma::mat Zx = {{1000.0, -1000.0}, {1000.0, 1000.0}, {-1000.0, -1000.0}, {1000.0, 999.0}};
     const double e = std::exp(1.0);
     const arma::mat limits = {{1.0, 0.0}, {0.5, 0.5}, {0.5, 0.5}, {e / (1.0 + e), 1.0 / (1.0 + e)}};
     std::cout << "\n  Logits of ±1000, where e^1000 = inf and e^−1000 = 0 in double:\n";
@@ -134,8 +132,8 @@ int main(int argc, char** argv) {
     const arma::mat from_softmax = bp::softmax(two);
     const arma::mat from_sigmoid = bp::sigmoid(two.col(1) - two.col(0));
     std::cout << "  softmax(z)[1] against σ(z[1] − z[0]) on the ±1000 rows"
-              << (K >= 2 ? "\n  and the first two columns of the batch" : "") << " ("
-              << two.n_rows << " rows): largest difference "
+              << (K >= 2 ? "\n  and the first two columns of the batch" : "") << " (" << two.n_rows
+              << " rows): largest difference "
               << arma::abs(from_softmax.col(1) - from_sigmoid).max() << "\n";
   });
 }

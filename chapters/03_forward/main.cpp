@@ -28,25 +28,24 @@ int main(int argc, char** argv) {
     const arma::uword N = toy.N();
     const std::uint64_t seed = toy.seed;
     const double D = 2.0;
-    bp::print_banner(
-        "Chapter 03: the forward pass",
-        "Equations (1)–(4) of the post for a batch X (N×2, one sample per row):\n"
-        "  Z1 = X W1 + 1 b1    A1 = tanh(Z1)    Z2 = A1 W2 + 1 b2    P = softmax(Z2)\n"
-        "The Cache keeps X and all four results: the backward pass reads them.");
+    bp::print_banner("Chapter 03: the forward pass",
+                     "Equations (1)–(4) of the post for a batch X (N×2, one sample per row):\n"
+                     "  Z1 = X W1 + 1 b1    A1 = tanh(Z1)    Z2 = A1 W2 + 1 b2    P = softmax(Z2)\n"
+                     "The Cache keeps X and all four results: the backward pass reads them.");
     std::cout << std::setprecision(6);
 
     std::cout << "1. Initialisation (exercise 3.1), seed " << seed << "\n";
     const bp::Params params = bp::init_params(H, seed);
-    std::cout << "  W1 " << bp::shape_of(params.W1) << "  b1 " << bp::shape_of(params.b1)
-              << "  W2 " << bp::shape_of(params.W2) << "  b2 " << bp::shape_of(params.b2) << "  ("
+    std::cout << "  W1 " << bp::shape_of(params.W1) << "  b1 " << bp::shape_of(params.b1) << "  W2 "
+              << bp::shape_of(params.W2) << "  b2 " << bp::shape_of(params.b2) << "  ("
               << params.W1.n_elem + params.b1.n_elem + params.W2.n_elem + params.b2.n_elem
               << " numbers)\n";
     std::cout << "  Entries of W1: standard deviation " << entry_stddev(params.W1)
               << ", asked for 1/sqrt(D) = 1/sqrt(2) = " << 1.0 / std::sqrt(D) << "\n";
     std::cout << "  Entries of W2: standard deviation " << entry_stddev(params.W2)
               << ", asked for 1/sqrt(H) = " << 1.0 / std::sqrt(static_cast<double>(H)) << "\n";
-    std::cout << "  Biases: largest |b1| = " << arma::abs(params.b1).max() << ", largest |b2| = "
-              << arma::abs(params.b2).max() << "\n\n";
+    std::cout << "  Biases: largest |b1| = " << arma::abs(params.b1).max()
+              << ", largest |b2| = " << arma::abs(params.b2).max() << "\n\n";
 
     std::cout << "2. One sample, as in the post (exercise 3.2)\n";
     arma::mat X, Y;
@@ -59,13 +58,12 @@ int main(int argc, char** argv) {
     bp::print_matrix("  z2", one.Z2);
     bp::print_matrix("  ŷ = softmax(z2)", one.P);
 
-    std::cout << "\n3. A toy batch of N = " << N
-              << " points from N(0, 1)², class 1 when x2 > x1\n"
+    std::cout << "\n3. A toy batch of N = " << N << " points from N(0, 1)², class 1 when x2 > x1\n"
               << "   (the labels wait for chapter 04; the forward pass reads only X)\n";
     const bp::Cache cache = bp::forward(params, X);
     std::cout << "  Cache:  X " << bp::shape_of(cache.X) << "   Z1 " << bp::shape_of(cache.Z1)
-              << "   A1 " << bp::shape_of(cache.A1) << "   Z2 " << bp::shape_of(cache.Z2)
-              << "   P " << bp::shape_of(cache.P) << "\n";
+              << "   A1 " << bp::shape_of(cache.A1) << "   Z2 " << bp::shape_of(cache.Z2) << "   P "
+              << bp::shape_of(cache.P) << "\n";
     const bool shapes_ok = cache.X.n_rows == N && cache.X.n_cols == 2 && cache.Z1.n_rows == N &&
                            cache.Z1.n_cols == H && cache.A1.n_rows == N && cache.A1.n_cols == H &&
                            cache.Z2.n_rows == N && cache.Z2.n_cols == 2 && cache.P.n_rows == N &&
@@ -87,8 +85,8 @@ int main(int argc, char** argv) {
     const double saturated = static_cast<double>(arma::accu(arma::abs(cache.A1) > 0.99)) /
                              static_cast<double>(cache.A1.n_elem);
     const double mean_a1_squared = arma::mean(arma::vectorise(arma::square(cache.A1)));
-    std::cout << "  A1: mean of a1² = " << mean_a1_squared << "; saturated, |a1| > 0.99: "
-              << 100.0 * saturated << "% of the entries\n"
+    std::cout << "  A1: mean of a1² = " << mean_a1_squared
+              << "; saturated, |a1| > 0.99: " << 100.0 * saturated << "% of the entries\n"
               << "      (tanh works in its sloped range: neither saturated nor linear)\n";
     std::cout << "  Z2: standard deviation of the logits " << entry_stddev(cache.Z2) << "\n"
               << "      On average over draws of W2, Var(z2) = H · 1/H · mean(a1²), a standard\n"
@@ -106,8 +104,8 @@ int main(int argc, char** argv) {
     bp::Params unscaled = params;
     unscaled.W2 *= std::sqrt(static_cast<double>(H));
     const bp::Cache loud = bp::forward(unscaled, X);
-    const double confident = static_cast<double>(arma::accu(arma::max(loud.P, 1) > 0.99)) /
-                             static_cast<double>(N);
+    const double confident =
+        static_cast<double>(arma::accu(arma::max(loud.P, 1) > 0.99)) / static_cast<double>(N);
     std::cout << "  For contrast, W2 with standard deviation 1 instead of 1/sqrt(H): the logits\n"
               << "  have standard deviation " << entry_stddev(loud.Z2) << ", and "
               << 100.0 * confident

@@ -39,7 +39,6 @@ void more(const std::string& what) {
   std::cout << std::string(2 + 40 + 12 + 3, ' ') << what << "\n";
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,10 +121,8 @@ int main(int argc, char** argv) {
     std::cout << "  softmax(z2) = (" << p_wrong(0, 0) << ", " << p_wrong(0, 1)
               << "): P_1 = e^-2000 underflows to 0\n"
                  "  (the smallest positive double is about e^-744)\n";
-    std::cout << "  ln P_1 = " << std::log(p_wrong(0, 1))
-              << ", so cross_entropy(softmax(z2), y) = "
-              << shown(bp::cross_entropy(p_wrong, y_wrong))
-              << "   (the naive route)\n";
+    std::cout << "  ln P_1 = " << std::log(p_wrong(0, 1)) << ", so cross_entropy(softmax(z2), y) = "
+              << shown(bp::cross_entropy(p_wrong, y_wrong)) << "   (the naive route)\n";
     const double unshifted = std::exp(z_wrong(0, 0));
     std::cout << "  Without the shift it is worse: e^1000 = " << unshifted
               << ", and e^1000 / (e^1000 + e^-1000) = "

@@ -2,9 +2,9 @@
 // step h, for tanh at 0.5 and for one entry of the network's gradient, ∂L/∂b2[0]; where the
 // error is smallest, what the tests' step gives, and chapter 05's figure (ch05_fd_error).
 #include <cmath>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <filesystem>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -36,7 +36,8 @@ arma::uword row_nearest(const arma::mat& table, double h) {
 /// Prints chosen rows of an error table: h, central error, forward error.
 void print_rows(const arma::mat& table, const std::vector<double>& steps) {
   std::cout << "  " << std::setw(9) << "h" << std::setw(14) << "central" << std::setw(14)
-            << "forward" << "\n";
+            << "forward"
+            << "\n";
   for (const double h : steps) {
     const arma::uword r = row_nearest(table, h);
     std::cout << "  " << std::setw(9) << sci(table(r, 0)) << std::setw(14) << sci(table(r, 1))
@@ -66,8 +67,9 @@ int main(int argc, char** argv) {
   bp::ToyNetworkFlags toy;  // --hidden, --samples, --seed
   std::string plots;
   toy.add_to(program, 5);
-  program.add_text("--plots", plots, "Folder for the figure and its data (default: figures/ "
-                                     "beside the build's bin/)");
+  program.add_text("--plots", plots,
+                   "Folder for the figure and its data (default: figures/ "
+                   "beside the build's bin/)");
 
   return program.run(argc, argv, [&] {
     const arma::uword H = toy.H();
@@ -88,9 +90,9 @@ int main(int argc, char** argv) {
     // 1. A function whose derivatives are known: tanh at 0.5.
     const double x = 0.5;
     const double t = std::tanh(x);
-    const double d1 = 1.0 - t * t;                  // tanh'   = 1 − tanh²
-    const double d2 = -2.0 * t * d1;                // tanh''  = −2 tanh tanh'
-    const double d3 = d1 * (6.0 * t * t - 2.0);     // tanh''' = (1 − tanh²)(6 tanh² − 2)
+    const double d1 = 1.0 - t * t;               // tanh'   = 1 − tanh²
+    const double d2 = -2.0 * t * d1;             // tanh''  = −2 tanh tanh'
+    const double d3 = d1 * (6.0 * t * t - 2.0);  // tanh''' = (1 − tanh²)(6 tanh² − 2)
     const auto tanh_fn = [](double v) { return std::tanh(v); };
     const arma::mat tanh_table = bp::fd_error_table(tanh_fn, x, d1, steps);
     std::cout << "1. tanh at x = 0.5: exact derivative 1 - tanh^2(0.5) = " << d1
@@ -99,9 +101,11 @@ int main(int argc, char** argv) {
     print_best(tanh_table);
     const double best_central = std::cbrt(3.0 * kEpsilon * std::abs(t) / std::abs(d3));
     const double best_forward = std::sqrt(2.0 * kEpsilon * std::abs(t) / std::abs(d2));
-    std::cout << "  The model h^2|f'''|/6 + eps|f|/h is smallest at h = (3 eps |f| / |f'''|)^(1/3) = "
-              << sci(best_central) << ";\n  h|f''|/2 + eps|f|/h at h = (2 eps |f| / |f''|)^(1/2) = "
-              << sci(best_forward) << ".\n";
+    std::cout
+        << "  The model h^2|f'''|/6 + eps|f|/h is smallest at h = (3 eps |f| / |f'''|)^(1/3) = "
+        << sci(best_central)
+        << ";\n  h|f''|/2 + eps|f|/h at h = (2 eps |f| / |f''|)^(1/2) = " << sci(best_forward)
+        << ".\n";
 
     // 2. One entry of the network's gradient: L as a function of b2[0] alone.
     const bp::Params params = bp::init_params(H, seed);
@@ -126,20 +130,24 @@ int main(int argc, char** argv) {
     const double absolute = net_table(k, 1) * std::abs(exact_b2);
     std::cout << "  Absolute error at h = " << sci(bp::kCentralStep) << ": " << sci(absolute)
               << ". Rounding bounds it by about eps |L| / h = "
-              << sci(kEpsilon * loss / bp::kCentralStep) << ":\n  nudging b2[0] moves one logit per sample. For the defaults (H = 500, N = 200, seed "
+              << sci(kEpsilon * loss / bp::kCentralStep)
+              << ":\n  nudging b2[0] moves one logit per sample. For the defaults (H = 500, N = "
+                 "200, seed "
                  "1), the\n  largest absolute error over all 2502 entries of the gradient at this "
                  "step is 1.3e-11,\n  at that bound (measured against chapter 09's backward "
                  "pass).\n";
 
     // 3. The numbers the tests use, and the learner's numerical_gradient on b2.
-    std::cout << "\n3. The course's checks: step h = " << sci(bp::kCentralStep)
-              << ", tolerance " << sci(bp::kGradientTolerance) << " on relative_error, floor "
-              << sci(bp::kRelativeFloor) << "\n"
-              << "  A correct derivative is off by about 1e-11 at this step, 1e5 times below "
-                 "the tolerance.\n"
-              << "  A gradient entry below the floor is compared absolutely, to tolerance x floor = "
-              << sci(bp::kGradientTolerance * bp::kRelativeFloor) << ",\n  ten times the rounding "
-                 "bound eps |L| / h above.\n";
+    std::cout
+        << "\n3. The course's checks: step h = " << sci(bp::kCentralStep) << ", tolerance "
+        << sci(bp::kGradientTolerance) << " on relative_error, floor " << sci(bp::kRelativeFloor)
+        << "\n"
+        << "  A correct derivative is off by about 1e-11 at this step, 1e5 times below "
+           "the tolerance.\n"
+        << "  A gradient entry below the floor is compared absolutely, to tolerance x floor = "
+        << sci(bp::kGradientTolerance * bp::kRelativeFloor)
+        << ",\n  ten times the rounding "
+           "bound eps |L| / h above.\n";
     const auto loss_of_b2_row = [&](const arma::mat& b2) {
       bp::Params moved = params;
       moved.b2 = b2;

@@ -33,7 +33,8 @@ arma::mat scalar(double x) { return arma::mat(1, 1, arma::fill::value(x)); }
 /// The largest entrywise bp::relative_error between two matrices of the same shape.
 double max_relative_error(const arma::mat& a, const arma::mat& b) {
   double worst = 0.0;
-  for (arma::uword i = 0; i < a.n_elem; ++i) worst = std::max(worst, bp::relative_error(a(i), b(i)));
+  for (arma::uword i = 0; i < a.n_elem; ++i)
+    worst = std::max(worst, bp::relative_error(a(i), b(i)));
   return worst;
 }
 
@@ -44,7 +45,8 @@ arma::mat numerical_jacobian(const MatrixFunction& F, const arma::mat& X) {
   const arma::uword outputs = F(X).n_elem;
   arma::mat J(outputs, X.n_elem);
   for (arma::uword i = 0; i < outputs; ++i)
-    J.row(i) = arma::vectorise(bp::numerical_gradient([&](const arma::mat& M) { return F(M)(i); }, X)).t();
+    J.row(i) =
+        arma::vectorise(bp::numerical_gradient([&](const arma::mat& M) { return F(M)(i); }, X)).t();
   return J;
 }
 
@@ -118,7 +120,8 @@ int main(int argc, char** argv) {
       const arma::rowvec numerical =
           numerical_row([](const arma::mat& m) -> arma::mat { return arma::tanh(m); }, z1, v);
       const double error = max_relative_error(v % d_tanh, numerical);
-      std::cout << "  numerical v J (v random, 1×" << H << "): relative error " << sci(error) << "\n";
+      std::cout << "  numerical v J (v random, 1×" << H << "): relative error " << sci(error)
+                << "\n";
       summary.push_back({"(11)", "1 - a1^2", error, -1.0, "as printed"});
     }
 
@@ -133,8 +136,9 @@ int main(int argc, char** argv) {
               << ")\n  corrected sigma (1 - sigma) = " << corrected_6
               << "\n  the post:  ln(sigma) ln(1 - sigma) = " << printed_6
               << "\n  numerical (central difference)  = " << numerical_6
-              << "\n  relative error: corrected " << sci(bp::relative_error(corrected_6, numerical_6))
-              << ", printed " << sci(bp::relative_error(printed_6, numerical_6)) << "\n";
+              << "\n  relative error: corrected "
+              << sci(bp::relative_error(corrected_6, numerical_6)) << ", printed "
+              << sci(bp::relative_error(printed_6, numerical_6)) << "\n";
     summary.push_back({"(6)", "sigma (1 - sigma)", bp::relative_error(corrected_6, numerical_6),
                        bp::relative_error(printed_6, numerical_6), "ln sigma ln(1 - sigma)"});
 
@@ -165,13 +169,15 @@ int main(int argc, char** argv) {
     summary.push_back({"(7)", "y^ - y", max_relative_error(corrected_7, numerical_7),
                        max_relative_error(printed_7, numerical_7), "y - y^ (sign)"});
     std::cout << "  relative error: corrected " << sci(summary.back().corrected) << ", printed "
-              << sci(summary.back().printed) << " (opposite sign: the gradient of the printed (5))\n";
+              << sci(summary.back().printed)
+              << " (opposite sign: the gradient of the printed (5))\n";
 
     // (10) the input of layer 2.
     std::cout << "\n(10) d z2 / d a1 for z2 = a1 W2 + b2: W2^T, " << 2 << "×" << H << "\n";
     const arma::mat J_input = bp::affine_jacobian_input(params.W2);
     bp::print_matrix("  W2^T", J_input);
-    std::cout << "  the post: z2 = (" << z2(0) << ", " << z2(1) << "), 1×2: not even the shape of a "
+    std::cout << "  the post: z2 = (" << z2(0) << ", " << z2(1)
+              << "), 1×2: not even the shape of a "
               << "2×" << H << " Jacobian\n";
     {
       const auto layer2 = [&](const arma::mat& a) -> arma::mat {
@@ -219,8 +225,8 @@ int main(int argc, char** argv) {
           max_relative_error(bp::affine_jacobian_bias(2), numerical_jacobian(of_b2, params.b2));
       const auto of_b1 = [&](const arma::mat& b) -> arma::mat { return x * params.W1 + b; };
       const arma::mat v = bp::normal_matrix(1, H, 1.0, directions);
-      const double error_13 = max_relative_error(v * bp::affine_jacobian_bias(H),
-                                                 numerical_row(of_b1, params.b1, v));
+      const double error_13 =
+          max_relative_error(v * bp::affine_jacobian_bias(H), numerical_row(of_b1, params.b1, v));
       std::cout << "  (9) numerical Jacobian: relative error " << sci(error_9)
                 << "; (13) numerical v J: relative error " << sci(error_13) << "\n";
       summary.push_back({"(9)", "I_2", error_9, -1.0, "as printed (1)"});
@@ -230,7 +236,8 @@ int main(int argc, char** argv) {
     std::cout << "\nSummary: relative error against central differences (tolerance "
               << sci(bp::kGradientTolerance) << ")\n";
     std::cout << "  " << std::left << std::setw(6) << "eq." << std::setw(20) << "derivative"
-              << std::setw(12) << "error" << std::setw(10) << "check" << "the post prints\n";
+              << std::setw(12) << "error" << std::setw(10) << "check"
+              << "the post prints\n";
     for (const Summary& row : summary) {
       std::cout << "  " << std::setw(6) << row.equation << std::setw(20) << row.derivative
                 << std::setw(12) << sci(row.corrected) << std::setw(10)

@@ -50,13 +50,12 @@ arma::mat central_gradient(const std::function<double(const arma::mat&)>& f, con
 double worst_error(const arma::mat& analytic, const arma::mat& numerical) {
   double worst = 0.0;
   for (arma::uword i = 0; i < analytic.n_elem; ++i) {
-    const double scale = std::max(bp::kRelativeFloor, std::abs(analytic(i)) + std::abs(numerical(i)));
+    const double scale =
+        std::max(bp::kRelativeFloor, std::abs(analytic(i)) + std::abs(numerical(i)));
     worst = std::max(worst, std::abs(analytic(i) - numerical(i)) / scale);
   }
   return worst;
 }
-
-
 
 /// One line of a check: a candidate, what it is, its worst relative error and the verdict.
 void verdict(const std::string& formula, const std::string& what, double error) {
@@ -119,8 +118,7 @@ int main(int argc, char** argv) {
       return bp::cross_entropy_from_logits(Z2, Y);
     };
     const arma::mat num_dZ2 = central_gradient(loss_of_Z2, cache.Z2);
-    std::cout << "  Against central differences of L(Z2), all " << num_dZ2.n_elem
-              << " entries:\n";
+    std::cout << "  Against central differences of L(Z2), all " << num_dZ2.n_elem << " entries:\n";
     verdict("(P - Y)/N", "corrected (7)", worst_error(dZ2, num_dZ2));
     verdict("(Y - P)/N", "the post's sign", worst_error(-dZ2, num_dZ2));
     verdict("P - Y", "without the 1/N", worst_error(cache.P - Y, num_dZ2));
@@ -133,7 +131,8 @@ int main(int argc, char** argv) {
               << bp::shape_of(dZ2) << " is " << bp::shape_of(dW2) << ", the shape of W2 "
               << bp::shape_of(params.W2) << ".\n"
               << "  The post's a1ᵀ(y - ŷ) is the same product for one sample (an outer product\n"
-              << "  " << H << "×1 times 1×2), with the sign of its (7). Every sample used the same W2,\n"
+              << "  " << H
+              << "×1 times 1×2), with the sign of its (7). Every sample used the same W2,\n"
               << "  so a batch adds the N single-sample products: that sum is A1ᵀ dZ2.\n";
     arma::mat sum_of_outer(arma::size(dW2), arma::fill::zeros);
     for (arma::uword n = 0; n < N; ++n) sum_of_outer += cache.A1.row(n).t() * dZ2.row(n);
@@ -168,8 +167,7 @@ int main(int argc, char** argv) {
     verdict("sum of rows of dZ2", "corrected (15)", worst_error(db2, num_db2));
     verdict("(Y - P)/N, summed", "the post's sign", worst_error(-db2, num_db2));
     verdict("dz2", "(15) of sample 0, not summed", worst_error(dZ2.row(0), num_db2));
-    verdict("mean of rows of dZ2", "the 1/N taken twice",
-            worst_error(arma::mean(dZ2, 0), num_db2));
+    verdict("mean of rows of dZ2", "the 1/N taken twice", worst_error(arma::mean(dZ2, 0), num_db2));
     std::cout << "\nThe gradients of the output layer are right. Chapter 08 sends dZ2 on, through "
                  "W2 and tanh,\nto the hidden layer's W1 and b1.\n";
   });

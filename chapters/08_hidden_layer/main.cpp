@@ -82,8 +82,6 @@ class Probe {
   std::vector<double> partial_;
 };
 
-
-
 /// One line of a check: a candidate, what it is, its worst relative error and the verdict.
 void verdict(const std::string& formula, const std::string& what, double error) {
   std::cout << "    " << pad(formula, 24) << pad(what, 30) << "worst relative error "
@@ -155,10 +153,11 @@ int main(int argc, char** argv) {
     };
 
     // 2. dA1, equation (10).
-    std::cout << "2. dA1 = dZ2 W2ᵀ, equation (10) (exercise 8.1)\n"
-              << "  The post's (10) says dz2/d tanh(z1) = z2. But z2 = a1 W2 + b2 is linear in a1:\n"
-              << "  its derivative is W2, whatever z2 is (here z2 is " << bp::shape_of(cache.Z2)
-              << ", W2ᵀ is " << params.W2.n_cols << "×" << params.W2.n_rows << ").\n";
+    std::cout
+        << "2. dA1 = dZ2 W2ᵀ, equation (10) (exercise 8.1)\n"
+        << "  The post's (10) says dz2/d tanh(z1) = z2. But z2 = a1 W2 + b2 is linear in a1:\n"
+        << "  its derivative is W2, whatever z2 is (here z2 is " << bp::shape_of(cache.Z2)
+        << ", W2ᵀ is " << params.W2.n_cols << "×" << params.W2.n_rows << ").\n";
     const arma::mat dA1 = bp::input_gradient(dZ2, params.W2);
     std::cout << "  dZ2 " << bp::shape_of(dZ2) << " times W2ᵀ " << params.W2.n_cols << "×"
               << params.W2.n_rows << " is " << bp::shape_of(dA1) << ", the shape of A1.\n";
@@ -184,7 +183,8 @@ int main(int argc, char** argv) {
     const Probe probe_Z1(loss_of_Z1, cache.Z1, 6, 6, seed + 11);
     std::cout << "  Against central differences of L(Z1):\n";
     verdict("dA1 ⊙ (1 - A1²)", "corrected (11)", probe_Z1.worst_error(dZ1));
-    verdict("dA1 ⊙ (1 - A1)", "1 - tanh for 1 - tanh²", probe_Z1.worst_error(dA1 % (1.0 - cache.A1)));
+    verdict("dA1 ⊙ (1 - A1)", "1 - tanh for 1 - tanh²",
+            probe_Z1.worst_error(dA1 % (1.0 - cache.A1)));
     verdict("dA1 ⊙ (1 - Z1²)", "the input for the output",
             probe_Z1.worst_error(dA1 % (1.0 - arma::square(cache.Z1))));
     std::cout << "\n";
@@ -219,9 +219,8 @@ int main(int argc, char** argv) {
     std::cout << "5. db1 = sum of the rows of dZ1, equation (17)\n"
               << "  The post's (17) chains through dz1/dW1 where dz1/db1 = 1 belongs, and its "
                  "last line\n  repeats the product of (16) without xᵀ:\n";
-    try_product("(1 - tanh² z1) (y - ŷ) W2ᵀ, as printed", [&] {
-      return arma::mat((1.0 - arma::square(a1)) * (y - y_hat) * params.W2.t());
-    });
+    try_product("(1 - tanh² z1) (y - ŷ) W2ᵀ, as printed",
+                [&] { return arma::mat((1.0 - arma::square(a1)) * (y - y_hat) * params.W2.t()); });
     const arma::rowvec db1 = layer.db1;
     std::cout << "  Corrected: db1 = 1ᵀ dZ1, " << bp::shape_of(db1) << ", b1's shape.\n";
     const Probe probe_b1(loss_of_b1, params.b1, 6, 6, seed + 13);

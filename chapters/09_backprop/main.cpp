@@ -27,7 +27,6 @@ using bp::sci;
 using bp::Clock;
 using bp::seconds_since;
 
-
 /// The table of a check: one line per block, its size, its worst relative error, the verdict.
 void print_check(const bp::GradientCheck& check, const bp::Params& params) {
   const auto line = [](const std::string& block, arma::uword entries, double error) {
@@ -128,21 +127,21 @@ int main(int argc, char** argv) {
               << " s (one forward pass: " << sci(forward_seconds) << " s).\n\n";
 
     std::cout << "3. The full check (exercise 9.2): every one of the " << count
-              << " gradients against\n  (L(θ + h e_i) - L(θ - h e_i)) / 2h, "
-              << 2 * count << " evaluations of the loss\n";
+              << " gradients against\n  (L(θ + h e_i) - L(θ - h e_i)) / 2h, " << 2 * count
+              << " evaluations of the loss\n";
     start = Clock::now();
-    const bp::GradientCheck check = bp::gradient_check(bp::backward, params, X, Y,
-                                                       bp::kCentralStep, bp::kRelativeFloor);
+    const bp::GradientCheck check =
+        bp::gradient_check(bp::backward, params, X, Y, bp::kCentralStep, bp::kRelativeFloor);
     const double check_seconds = seconds_since(start);
     print_check(check, params);
-    std::cout << "  " << (check.worst() <= bp::kGradientTolerance ? "Every block passes"
-                                                                   : "A block FAILS")
+    std::cout << "  "
+              << (check.worst() <= bp::kGradientTolerance ? "Every block passes" : "A block FAILS")
               << ": worst relative error " << sci(check.worst()) << ", tolerance "
               << sci(bp::kGradientTolerance) << ".\n"
               << "  Time: " << std::fixed << std::setprecision(2) << check_seconds << " s. "
-              << "Rerunning the whole forward pass (" << sci(forward_seconds) << " s) for each of the\n  "
-              << 2 * count << " evaluations would take about " << std::setprecision(0)
-              << 2.0 * static_cast<double>(count) * forward_seconds
+              << "Rerunning the whole forward pass (" << sci(forward_seconds)
+              << " s) for each of the\n  " << 2 * count << " evaluations would take about "
+              << std::setprecision(0) << 2.0 * static_cast<double>(count) * forward_seconds
               << " s: the check recomputes only what each nudge changes.\n\n"
               << std::defaultfloat << std::setprecision(6);
 

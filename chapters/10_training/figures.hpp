@@ -226,20 +226,20 @@ inline bool publish_hidden_sizes(const std::filesystem::path& dir, const std::ve
     const std::string h = std::to_string(runs[r].hidden);
     header.push_back("H=" + h);
     const double train = runs[r].history.accuracy(runs[r].history.accuracy.n_elem - 1);
-    accuracy.row(r) = arma::rowvec{static_cast<double>(runs[r].hidden), train,
-                                   runs[r].test_accuracy};
+    accuracy.row(r) =
+        arma::rowvec{static_cast<double>(runs[r].hidden), train, runs[r].test_accuracy};
     std::string panel = "H = " + h + ": training " + percent_text(train);
-    if (!std::isnan(runs[r].test_accuracy)) panel += ", held-out " + percent_text(runs[r].test_accuracy);
+    if (!std::isnan(runs[r].test_accuracy))
+      panel += ", held-out " + percent_text(runs[r].test_accuracy);
     if (runs[r].history.diverged) panel = "H = " + h + ": diverged";
     vars.push_back({"title" + std::to_string(r + 1), panel});
   }
   vars.push_back({"held_out", accuracy.col(2).is_finite() ? "1" : "0"});
-  return publish_tables(
-      "ch10_hidden", dir, name,
-      {{"data", name, header, grid},
-       {"points", name + "_points", {"x1", "x2", "label"}, points_table(data)},
-       {"accuracy", name + "_accuracy", {"hidden", "train", "test"}, accuracy}},
-      vars);
+  return publish_tables("ch10_hidden", dir, name,
+                        {{"data", name, header, grid},
+                         {"points", name + "_points", {"x1", "x2", "label"}, points_table(data)},
+                         {"accuracy", name + "_accuracy", {"hidden", "train", "test"}, accuracy}},
+                        vars);
 }
 
 /// One run of the learning-rate sweep.
@@ -294,7 +294,8 @@ inline bool publish_rates(const std::filesystem::path& dir, const std::vector<Ra
         std::ostringstream text;
         text << "lr " << runs[r].rate << ": loss " << std::setprecision(3) << history.loss(last);
         if (bound_passed)
-          text << " at epoch " << e << ", above 100 ln " << std::max<arma::uword>(history.classes, 2);
+          text << " at epoch " << e << ", above 100 ln "
+               << std::max<arma::uword>(history.classes, 2);
         else
           text << " after " << last << (last == 1 ? " epoch" : " epochs") << ", infinite after "
                << e;

@@ -56,9 +56,7 @@ struct Flags {
   std::string load_file;
 
   /// The training settings the flags ask for.
-  bp::TrainSettings settings() const {
-    return {static_cast<arma::uword>(epochs), rate, lambda};
-  }
+  bp::TrainSettings settings() const { return {static_cast<arma::uword>(epochs), rate, lambda}; }
 };
 
 /// Declares every flag, and the memory estimate they give.
@@ -76,8 +74,9 @@ void add_flags(bp::Program& program, Flags& f) {
   program.add_choice("--dataset", f.dataset, bp::dataset_kinds(), "The generated data set");
   program.add_text("--data", f.data_file,
                    "A CSV file of lines x1,x2,label to train on instead (labels 0, 1, ...)");
-  program.add_text("--plots", f.plots, "Folder for the figures and their data (default: "
-                                       "build/figures)");
+  program.add_text("--plots", f.plots,
+                   "Folder for the figures and their data (default: "
+                   "build/figures)");
   program.add_switch("--no-plots", f.no_plots, "Train and report only: no figures, no sweeps");
   program.add_text("--save", f.save_file,
                    "A file to save the trained network to (format bp-network, written whole or "
@@ -87,18 +86,18 @@ void add_flags(bp::Program& program, Flags& f) {
                    "data, its decision boundary redrawn");
   // The training set's N rows, the 1000 held-out points and, with figures, the 200×200 grid of
   // the decision boundary each pass through an N×H layer; training keeps about six such matrices.
-  program.set_memory_estimate(
-      {"--hidden", "--samples", "--no-plots"},
-      "8 bytes × H·(6·N + 2000 + 40000 unless --no-plots) + 64 MB", [&f] {
-        const double rows = 6.0 * f.samples + 2000.0 + (f.no_plots ? 0.0 : 40000.0);
-        return 8.0 * static_cast<double>(f.hidden) * rows + 64e6;
-      });
+  program.set_memory_estimate({"--hidden", "--samples", "--no-plots"},
+                              "8 bytes × H·(6·N + 2000 + 40000 unless --no-plots) + 64 MB", [&f] {
+                                const double rows =
+                                    6.0 * f.samples + 2000.0 + (f.no_plots ? 0.0 : 40000.0);
+                                return 8.0 * static_cast<double>(f.hidden) * rows + 64e6;
+                              });
 }
 
 /// "W1 2×500, b1 1×500, W2 500×2, b2 1×2 (2502 numbers".
 std::string network_shapes(const bp::Params& p) {
-  return "W1 " + bp::shape_of(p.W1) + ", b1 " + bp::shape_of(p.b1) + ", W2 " +
-         bp::shape_of(p.W2) + ", b2 " + bp::shape_of(p.b2) + " (" +
+  return "W1 " + bp::shape_of(p.W1) + ", b1 " + bp::shape_of(p.b1) + ", W2 " + bp::shape_of(p.W2) +
+         ", b2 " + bp::shape_of(p.b2) + " (" +
          std::to_string(p.W1.n_elem + p.b1.n_elem + p.W2.n_elem + p.b2.n_elem) + " numbers";
 }
 
@@ -136,8 +135,8 @@ void save_trained(const std::string& path, const bp::Params& params) {
   }
   std::cout << "Saved the network to " << path << " (" << bytes << " bytes: format "
             << bp::kNetworkFormat << " version " << bp::kNetworkFormatVersion << ", "
-            << bp::shape_text(bp::shape_of_network(params))
-            << ", with its CRC-32); --load " << path << " redraws its figure without training\n";
+            << bp::shape_text(bp::shape_of_network(params)) << ", with its CRC-32); --load " << path
+            << " redraws its figure without training\n";
 }
 
 /// The network saved in --load's file, checked against the data (D inputs, K classes) and
@@ -180,7 +179,8 @@ Data read_data(const Flags& f) {
   Data data;
   if (!f.data_file.empty()) {
     data.train = bp::load_csv(f.data_file);
-    std::cout << "1. The data: " << data.train.name << " from --data (--dataset, --samples and "
+    std::cout << "1. The data: " << data.train.name
+              << " from --data (--dataset, --samples and "
                  "--noise do not apply)\n";
   } else {
     if (f.samples < 2)
@@ -192,9 +192,8 @@ Data read_data(const Flags& f) {
         bp::make_dataset(f.dataset, static_cast<arma::uword>(f.samples), f.noise, data_rng);
     bp::Rng held_out_rng(f.seed + 2);
     data.held_out = bp::make_dataset(f.dataset, kHeldOut, f.noise, held_out_rng);
-    std::cout << "1. The data: " << data.train.name << ", " << f.samples
-              << " training points and " << kHeldOut
-              << " held-out points of the same distribution\n";
+    std::cout << "1. The data: " << data.train.name << ", " << f.samples << " training points and "
+              << kHeldOut << " held-out points of the same distribution\n";
   }
   data.Y = bp::one_hot(data.train.labels, data.train.classes);
   std::cout << "  X " << bp::shape_of(data.train.X) << " (one point per row), Y "
@@ -205,9 +204,8 @@ Data read_data(const Flags& f) {
 /// 2–4 with --load: the saved network instead of a new one, evaluated on the data without
 /// training, and its figure 2 redrawn.
 void show_loaded(const Flags& f, bool hidden_given, const Data& data, const fs::path& dir) {
-  const bp::Params params =
-      loaded_network(f.load_file, data.train.X.n_cols, data.train.classes,
-                     hidden_given ? static_cast<arma::uword>(f.hidden) : 0);
+  const bp::Params params = loaded_network(f.load_file, data.train.X.n_cols, data.train.classes,
+                                           hidden_given ? static_cast<arma::uword>(f.hidden) : 0);
   const arma::uword H = params.W1.n_cols;
   std::cout << "\n2. The network: loaded from " << f.load_file << ": " << network_shapes(params)
             << ", checksum verified)\n"
@@ -233,8 +231,7 @@ void show_loaded(const Flags& f, bool hidden_given, const Data& data, const fs::
 
 /// 2. The network: initialised with --seed (chapter 03's init_params).
 bp::Params new_network(const Flags& f, arma::uword classes) {
-  const bp::Params params =
-      bp::init_params(static_cast<arma::uword>(f.hidden), f.seed, 2, classes);
+  const bp::Params params = bp::init_params(static_cast<arma::uword>(f.hidden), f.seed, 2, classes);
   std::cout << "\n2. The network: " << network_shapes(params) << "), initialised with seed "
             << f.seed << "\n";
   return params;
@@ -257,18 +254,18 @@ bp::History train_network(const Flags& f, const Data& data, const fs::path& dir,
   if (history.diverged) {
     std::cout << "  Training stopped: " << bp::describe_run(history) << ".\n";
     if (!f.no_plots)
-      bp::publish_loss_curve(dir, history, "Chapter 10: the loss until it diverged, rate " +
-                                               bp::number_text(f.rate));
+      bp::publish_loss_curve(
+          dir, history, "Chapter 10: the loss until it diverged, rate " + bp::number_text(f.rate));
     if (history.epochs_run == 0 && !history.step_not_finite)
       throw bp::InputError("training cannot start: for the untrained network " +
                            bp::divergence_cause(history) +
                            " (are the inputs very large? the largest |x| is " +
                            bp::number_text(arma::abs(data.train.X).max()) + ")");
     throw bp::InputError("--lr " + bp::number_text(f.rate) + ": training diverged at epoch " +
-                         std::to_string(history.epochs_run) + " (" +
-                         bp::divergence_cause(history) +
+                         std::to_string(history.epochs_run) + " (" + bp::divergence_cause(history) +
                          "); the rate is too large for this problem: try a smaller one, such "
-                         "as --lr " + bp::number_text(f.rate / 10.0));
+                         "as --lr " +
+                         bp::number_text(f.rate / 10.0));
   }
   std::cout << "  After " << f.epochs << " epochs: loss " << history.loss(history.epochs_run)
             << ", accuracy "
@@ -281,14 +278,13 @@ bp::History train_network(const Flags& f, const Data& data, const fs::path& dir,
 }
 
 /// 4. Figures 1 and 2: the loss curve and the decision boundary of the main run.
-void draw_main_run(const Flags& f, const Data& data, const fs::path& dir,
-                   const bp::Params& params, const bp::History& history) {
+void draw_main_run(const Flags& f, const Data& data, const fs::path& dir, const bp::Params& params,
+                   const bp::History& history) {
   const std::string H = std::to_string(f.hidden);
   std::cout << "\n4. Figures 1 and 2: the loss curve and the decision boundary\n";
   bp::publish_loss_curve(dir, history,
-                         "Chapter 10: training on " + data.train.name + ", H = " + H +
-                             ", rate " + bp::number_text(f.rate) + ", lambda " +
-                             bp::number_text(f.lambda));
+                         "Chapter 10: training on " + data.train.name + ", H = " + H + ", rate " +
+                             bp::number_text(f.rate) + ", lambda " + bp::number_text(f.lambda));
   bp::publish_decision_boundary(dir, params, data.train, bp::plot_box(data.train.X), 200,
                                 "Chapter 10: the class the network predicts (H = " + H + ", " +
                                     std::to_string(f.epochs) + " epochs), and the " +
@@ -310,7 +306,7 @@ void sweep_hidden_sizes(const Flags& f, const Data& data, const fs::path& dir,
       bp::kSweepHiddenSizes, data.train, data.held_out, f.seed,
       [&](bp::Params& p) {
         return bp::train_with_progress(p, data.train, f.settings(),
-                                   "H = " + std::to_string(p.W1.n_cols) + ": ");
+                                       "H = " + std::to_string(p.W1.n_cols) + ": ");
       },
       &main_run);
   for (const bp::SizeRun& run : sizes) {
@@ -350,17 +346,17 @@ void sweep_rates(const Flags& f, const Data& data, const fs::path& dir,
       run.history.accuracy = history.accuracy.head(rate_epochs + 1);
       run.history.epochs_run = rate_epochs;
     } else {
-      bp::Params p = bp::init_params(static_cast<arma::uword>(f.hidden), f.seed, 2,
-                                     data.train.classes);
+      bp::Params p =
+          bp::init_params(static_cast<arma::uword>(f.hidden), f.seed, 2, data.train.classes);
       run.history = bp::train_with_progress(p, data.train, {rate_epochs, r, f.lambda},
-                                        "rate " + bp::number_text(r) + ": ");
+                                            "rate " + bp::number_text(r) + ": ");
     }
     std::cout << "  rate " << std::setw(4) << r << ": " << bp::describe_run(run.history);
     if (run.history.diverged)
       std::cout << " (each step overshot further than the one before)";
     else if (arma::any(arma::diff(run.history.loss) > 0.0))
-      std::cout << " (the loss rose in " << arma::accu(arma::diff(run.history.loss) > 0.0)
-                << " of " << run.history.epochs_run << " epochs)";
+      std::cout << " (the loss rose in " << arma::accu(arma::diff(run.history.loss) > 0.0) << " of "
+                << run.history.epochs_run << " epochs)";
     std::cout << "\n";
     rates.push_back(std::move(run));
   }

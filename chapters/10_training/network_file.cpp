@@ -81,8 +81,8 @@ NetworkShape checked_header(std::string_view head, std::uint64_t size, const std
     throw InputError(source + ": not a saved network (it does not start with \"" + name +
                      "\"); save one with ch10_training --save FILE");
   if (size < kHeaderBytes + kChecksumBytes)
-    throw InputError(source + ": truncated: " + std::to_string(size) +
-                     " bytes, fewer than the " + std::to_string(kHeaderBytes + kChecksumBytes) +
+    throw InputError(source + ": truncated: " + std::to_string(size) + " bytes, fewer than the " +
+                     std::to_string(kHeaderBytes + kChecksumBytes) +
                      " of a saved network's header and checksum");
   const std::uint64_t version = get_little_endian(head, kNameBytes, 4);
   if (version != kNetworkFormatVersion)
@@ -195,7 +195,8 @@ Params load_network(const std::filesystem::path& path) {
   const std::string head = file.read(0, std::min<std::uint64_t>(size, kHeaderBytes));
   checked_header(head, size, source);  // the size is now the one the shapes give
   const std::string bytes = file.read(0, size);
-  if (bytes.size() != size) throw InputError("cannot read " + source + " (did it change while being read?)");
+  if (bytes.size() != size)
+    throw InputError("cannot read " + source + " (did it change while being read?)");
   return network_from_bytes(bytes, source);
 }
 

@@ -59,9 +59,8 @@ History train_with_progress(Params& params, const Dataset& data, const TrainSett
                             const std::string& label) {
   ProgressLine line(label);
   const arma::mat Y = one_hot(data.labels, data.classes);
-  return train(params, data.X, Y, settings, [&](arma::uword e, const EpochResult& r) {
-    line.show(e, settings.epochs, r);
-  });
+  return train(params, data.X, Y, settings,
+               [&](arma::uword e, const EpochResult& r) { line.show(e, settings.epochs, r); });
 }
 
 }  // namespace bp

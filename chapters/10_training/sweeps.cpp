@@ -11,10 +11,9 @@ double accuracy_on(const Params& params, const Dataset& data) {
   return accuracy(classify(params, data.X), data.labels);
 }
 
-std::vector<SizeRun> train_hidden_sizes(const std::vector<arma::uword>& sizes,
-                                        const Dataset& train, const Dataset& held_out,
-                                        std::uint64_t seed, const SizeTrainer& trainer,
-                                        const SizeRun* known) {
+std::vector<SizeRun> train_hidden_sizes(const std::vector<arma::uword>& sizes, const Dataset& train,
+                                        const Dataset& held_out, std::uint64_t seed,
+                                        const SizeTrainer& trainer, const SizeRun* known) {
   std::vector<SizeRun> runs;
   for (const arma::uword h : sizes) {
     if (known != nullptr && known->hidden == h) {

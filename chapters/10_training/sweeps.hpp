@@ -46,9 +46,8 @@ using SizeTrainer = std::function<History(Params& params)>;
  *                  training it again; nullptr for none
  * @return one SizeRun per size, in the order of `sizes`; a run that diverged has NaN accuracy
  */
-std::vector<SizeRun> train_hidden_sizes(const std::vector<arma::uword>& sizes,
-                                        const Dataset& train, const Dataset& held_out,
-                                        std::uint64_t seed, const SizeTrainer& trainer,
-                                        const SizeRun* known = nullptr);
+std::vector<SizeRun> train_hidden_sizes(const std::vector<arma::uword>& sizes, const Dataset& train,
+                                        const Dataset& held_out, std::uint64_t seed,
+                                        const SizeTrainer& trainer, const SizeRun* known = nullptr);
 
 }  // namespace bp

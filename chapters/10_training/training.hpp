@@ -140,8 +140,7 @@ inline double accuracy(const arma::uvec& predicted, const arma::uvec& labels) {
   require_shape(predicted.n_elem == labels.n_elem && !labels.is_empty(),
                 "accuracy: " + std::to_string(predicted.n_elem) + " predictions for " +
                     std::to_string(labels.n_elem) + " labels");
-  return static_cast<double>(arma::accu(predicted == labels)) /
-         static_cast<double>(labels.n_elem);
+  return static_cast<double>(arma::accu(predicted == labels)) / static_cast<double>(labels.n_elem);
 }
 
 /// The network's class for each row of X: predict(forward(params, X).P).

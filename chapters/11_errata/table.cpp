@@ -317,9 +317,8 @@ std::vector<Erratum> table(const Example& e) {
 
 std::string markdown(const std::vector<Erratum>& rows, const std::string& origin) {
   std::string out = "<!-- " + origin + " -->\n";
-  out +=
-      "| eq. | as printed | corrected | verdict | as printed, checked | corrected, checked "
-      "| checked against |\n";
+  out += "| eq. | as printed | corrected | verdict | as printed, checked | corrected, checked "
+         "| checked against |\n";
   out += "|---|---|---|---|---|---|---|\n";
   for (const Erratum& row : rows)
     out += "| " + row.equation + " | `" + row.printed + "` | `" + row.corrected + "` | " +

@@ -107,10 +107,10 @@ arma::mat hessian(const GradientFunction& gradient, const arma::vec& theta,
 
 /// What power_iteration found.
 struct PowerIteration {
-  double eigenvalue = 0.0;      ///< the Rayleigh quotient vᵀ A v of the last unit vector v
-  arma::vec eigenvector;        ///< n  that v, of norm 1
-  arma::uword iterations = 0;   ///< products with A computed
-  bool converged = false;       ///< whether the residual fell below the tolerance
+  double eigenvalue = 0.0;     ///< the Rayleigh quotient vᵀ A v of the last unit vector v
+  arma::vec eigenvector;       ///< n  that v, of norm 1
+  arma::uword iterations = 0;  ///< products with A computed
+  bool converged = false;      ///< whether the residual fell below the tolerance
 };
 
 /**
@@ -191,10 +191,10 @@ inline Params unflatten(const arma::vec& theta, arma::uword hidden, arma::uword 
                         arma::uword classes = 2) {
   const arma::uword n = parameter_count(hidden, inputs, classes);
   require_shape(theta.n_elem == n && hidden > 0 && inputs > 0 && classes > 0,
-                "unflatten: θ has " + std::to_string(theta.n_elem) + " entries but D=" +
-                    std::to_string(inputs) + " H=" + std::to_string(hidden) +
-                    " K=" + std::to_string(classes) + " needs DH + H + HK + K = " +
-                    std::to_string(n));
+                "unflatten: θ has " + std::to_string(theta.n_elem) +
+                    " entries but D=" + std::to_string(inputs) + " H=" + std::to_string(hidden) +
+                    " K=" + std::to_string(classes) +
+                    " needs DH + H + HK + K = " + std::to_string(n));
   const arma::uword D = inputs;
   const arma::uword H = hidden;
   const arma::uword K = classes;
@@ -225,8 +225,7 @@ inline Params unflatten(const arma::vec& theta, arma::uword hidden, arma::uword 
  * @param classes  K
  * @return n  1 on the DH entries of W1 and the HK of W2, 0 on those of b1 and b2
  */
-inline arma::vec weight_mask(arma::uword hidden, arma::uword inputs = 2,
-                             arma::uword classes = 2) {
+inline arma::vec weight_mask(arma::uword hidden, arma::uword inputs = 2, arma::uword classes = 2) {
   Params ones;
   ones.W1.ones(inputs, hidden);
   ones.b1.zeros(hidden);
@@ -266,8 +265,8 @@ inline LossFunction network_loss(const arma::mat& X, const arma::mat& Y, arma::u
  * @param weight_decay  μ ≥ 0, as in network_loss
  * @return θ (n) ↦ ∇J(θ) (n); the function throws ShapeError for a θ of the wrong length.
  */
-inline GradientFunction network_gradient(const arma::mat& X, const arma::mat& Y,
-                                         arma::uword hidden, double weight_decay = 0.0) {
+inline GradientFunction network_gradient(const arma::mat& X, const arma::mat& Y, arma::uword hidden,
+                                         double weight_decay = 0.0) {
   const arma::vec mask = weight_mask(hidden, X.n_cols, Y.n_cols);
   return [X, Y, hidden, weight_decay, mask](const arma::vec& theta) {
     const Params params = unflatten(theta, hidden, X.n_cols, Y.n_cols);

@@ -238,8 +238,12 @@ struct NearMinimum {
 NearMinimum post_network(const Flags& f, const arma::mat& X, const arma::mat& Y) {
   const auto H = static_cast<arma::uword>(f.hidden);
   const arma::uword n = bp::parameter_count(H);
-  NearMinimum m{bp::network_gradient(X, Y, H, f.decay), bp::network_loss(X, Y, H, f.decay),
-                bp::flatten(bp::init_params(H, f.seed)), {}, 0.0, 0.0};
+  NearMinimum m{bp::network_gradient(X, Y, H, f.decay),
+                bp::network_loss(X, Y, H, f.decay),
+                bp::flatten(bp::init_params(H, f.seed)),
+                {},
+                0.0,
+                0.0};
   std::cout << "\n2. The network of the post, H = " << H << ": n = " << n << " parameters\n";
   // The cost of one gradient: the fastest of three calls (the first also warms up).
   m.gradient_seconds = std::numeric_limits<double>::infinity();
@@ -281,9 +285,8 @@ NearMinimum post_network(const Flags& f, const arma::mat& X, const arma::mat& Y)
                          " at the trained point: its largest curvature is not positive, so it "
                          "is no minimum and has no step-size limit to test; try the defaults");
   std::cout << "  Near this minimum, power iteration: λmax = " << sci(lambda, 6) << " after "
-            << m.power.iterations << " products (" << 2 * m.power.iterations
-            << " gradients) in " << bp::seconds_text(m.power_seconds)
-            << (m.power.converged ? "" : " (NOT converged)")
+            << m.power.iterations << " products (" << 2 * m.power.iterations << " gradients) in "
+            << bp::seconds_text(m.power_seconds) << (m.power.converged ? "" : " (NOT converged)")
             << ": 2/λmax = " << bp::fixed_text(2.0 / lambda, 4) << ".\n";
   return m;
 }
@@ -304,13 +307,12 @@ void full_hessian(const Flags& f, const NearMinimum& m) {
   const arma::mat Hfull = bp::hessian(m.gradient, m.theta, bp::kHessianStep);
   const double hessian_seconds = seconds_since(start);
   std::cout << "  The full Hessian " << bp::shape_of(Hfull) << ": " << 2 * n << " gradients in "
-            << bp::seconds_text(hessian_seconds) << "; symmetric to "
-            << sci(bp::asymmetry(Hfull)) << ".\n";
+            << bp::seconds_text(hessian_seconds) << "; symmetric to " << sci(bp::asymmetry(Hfull))
+            << ".\n";
   start = Clock::now();
   const arma::vec full = bp::symmetric_spectrum(0.5 * (Hfull + Hfull.t()));
   const double eig_seconds = seconds_since(start);
-  std::cout << "  eig_sym on " << n << "×" << n << " in " << bp::seconds_text(eig_seconds)
-            << ":\n";
+  std::cout << "  eig_sym on " << n << "×" << n << " in " << bp::seconds_text(eig_seconds) << ":\n";
   print_spectrum("    ", full, bp::zero_band(Hfull));
   const double lambda = m.power.eigenvalue;
   std::cout << "  Power iteration and eig_sym's largest differ by "
@@ -329,8 +331,7 @@ void step_limit(const Flags& f, const NearMinimum& m, const std::filesystem::pat
   arma::vec nudge = bp::normal_matrix(n, 1, 1.0, nudge_rng);
   nudge *= kNudge / arma::norm(nudge);
   const arma::vec start_point = m.theta + nudge;
-  std::cout << "\n3. Gradient descent from a point near the minimum: θ + a nudge of size "
-            << kNudge
+  std::cout << "\n3. Gradient descent from a point near the minimum: θ + a nudge of size " << kNudge
             << " in a random direction.\n  e_t = <∇J(θ_t), v1> / λmax is the distance from the "
                "minimum along the sharpest direction v1\n  (power iteration's eigenvector) in "
                "the quadratic model: each step multiplies it by 1 - ηλmax.\n";
@@ -381,9 +382,9 @@ int main(int argc, char** argv) {
   add_flags(program, f);
   return program.run(argc, argv, [&] {
     check_full_hessian(f);
-    const std::filesystem::path figures =
-        bp::output_dir(f.plots, {"ch12_spectrum.csv", "ch12_spectrum.png", "ch12_step_limit.csv",
-                                 "ch12_step_limit.png"});
+    const std::filesystem::path figures = bp::output_dir(
+        f.plots,
+        {"ch12_spectrum.csv", "ch12_spectrum.png", "ch12_step_limit.csv", "ch12_step_limit.png"});
     bp::print_banner(
         "Chapter 12: curvature and the step-size limit",
         "H(θ) v = (∇J(θ + εv) - ∇J(θ - εv)) / 2ε, ε = " + sci(bp::kHessianStep, 0) +

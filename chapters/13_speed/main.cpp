@@ -80,13 +80,15 @@ void profile_textbook(const bp::Params& start, const arma::mat& X, const arma::m
       {"(4)  P = softmax(Z2)", [&] { c.P = bp::softmax(c.Z2); }},
       {"(5)  L from the logits", [&] { loss = bp::cross_entropy_from_logits(c.Z2, Y); }},
       {"(7)  dZ2 = (P − Y)/N", [&] { dZ2 = bp::output_delta(c.P, Y); }},
-      {"(14) dW2 = A1ᵀ dZ2, (15) db2", [&] {
+      {"(14) dW2 = A1ᵀ dZ2, (15) db2",
+       [&] {
          g.dW2 = bp::weight_gradient(c.A1, dZ2);
          g.db2 = bp::bias_gradient(dZ2);
        }},
       {"(10) dA1 = dZ2 W2ᵀ", [&] { dA1 = bp::input_gradient(dZ2, p.W2); }},
       {"(11) dZ1 = dA1 ⊙ (1 − A1²)", [&] { dZ1 = bp::tanh_backward(dA1, c.A1); }},
-      {"(16) dW1 = Xᵀ dZ1, (17) db1", [&] {
+      {"(16) dW1 = Xᵀ dZ1, (17) db1",
+       [&] {
          g.dW1 = bp::weight_gradient(X, dZ1);
          g.db1 = bp::bias_gradient(dZ1);
        }},
@@ -118,8 +120,7 @@ void profile_textbook(const bp::Params& start, const arma::mat& X, const arma::m
 void time_epochs(const bp::Params& start, const arma::mat& X, const arma::mat& Y, int repeats) {
   const double rate = 1e-3;
   bp::Params p = start;
-  const double textbook =
-      bp::median_seconds(repeats, [&] { bp::train_epoch(p, X, Y, rate, 0.0); });
+  const double textbook = bp::median_seconds(repeats, [&] { bp::train_epoch(p, X, Y, rate, 0.0); });
   p = start;
   const double sleef_textbook = bp::median_seconds(repeats, [&] {
     // The textbook epoch with (2) vectorised: the same lines, one function swapped.
@@ -157,10 +158,9 @@ void compare_gradients(const bp::Params& start, const arma::mat& X, const arma::
   const bp::Cache cache = bp::forward(start, X);
   const bp::Grads g = bp::backward(start, cache, Y);
   const double loss = bp::cross_entropy_from_logits(cache.Z2, Y);
-  const double worst = std::max({max_relative(workspace.grads().dW1, g.dW1),
-                                 max_relative(workspace.grads().db1, g.db1),
-                                 max_relative(workspace.grads().dW2, g.dW2),
-                                 max_relative(workspace.grads().db2, g.db2)});
+  const double worst = std::max(
+      {max_relative(workspace.grads().dW1, g.dW1), max_relative(workspace.grads().db1, g.db1),
+       max_relative(workspace.grads().dW2, g.dW2), max_relative(workspace.grads().db2, g.db2)});
   std::cout << "\nThe fused workspace (" << bp::kernel_name(bp::best_tanh_kernel())
             << ") against the textbook: loss " << fast.loss << " vs " << loss
             << ", largest gradient difference " << bp::sci(worst)
@@ -185,9 +185,9 @@ void redraw_hidden_sizes(const std::filesystem::path& dir) {
             << train.X.n_rows << " points of " << train.name << ":\n";
 
   Clock::time_point start = Clock::now();
-  const std::vector<bp::SizeRun> textbook = bp::train_hidden_sizes(
-      bp::kSweepHiddenSizes, train, held_out, seed,
-      [&](bp::Params& p) { return bp::train(p, train.X, Y, settings); });
+  const std::vector<bp::SizeRun> textbook =
+      bp::train_hidden_sizes(bp::kSweepHiddenSizes, train, held_out, seed,
+                             [&](bp::Params& p) { return bp::train(p, train.X, Y, settings); });
   const double textbook_seconds = bp::seconds_since(start);
   bp::TrainingWorkspace workspace;
   start = Clock::now();
@@ -213,9 +213,9 @@ void redraw_hidden_sizes(const std::filesystem::path& dir) {
             << " (relative): chapter 10's sweep lines, to the last digit shown.\n";
   bp::publish_hidden_sizes(dir, fast, train, bp::plot_box(train.X), 120,
                            "Chapter 13: chapter 10's hidden sizes H = 1 to 500 again, trained "
-                           "with the fused workspace (" + train.name + ", " +
-                               std::to_string(settings.epochs) + " epochs, rate " +
-                               bp::number_text(settings.rate) + ")",
+                           "with the fused workspace (" +
+                               train.name + ", " + std::to_string(settings.epochs) +
+                               " epochs, rate " + bp::number_text(settings.rate) + ")",
                            "ch13_hidden");
 }
 
@@ -247,15 +247,13 @@ int main(int argc, char** argv) {
     const arma::uword N = static_cast<arma::uword>(samples);
     if (static_cast<double>(N) * static_cast<double>(H) > kMaxMatrixNumbers)
       throw bp::InputError("--samples " + std::to_string(N) + " with --hidden " +
-                           std::to_string(H) + " makes N×H matrices of " +
-                           std::to_string(N * H) +
+                           std::to_string(H) + " makes N×H matrices of " + std::to_string(N * H) +
                            " numbers; at most 20000000 (the textbook epoch keeps six of them)");
     // The figure's folder, checked before the work rather than after it.
-    const std::filesystem::path dir =
-        bp::output_dir(plots, bp::hidden_sizes_files("ch13_hidden"));
+    const std::filesystem::path dir = bp::output_dir(plots, bp::hidden_sizes_files("ch13_hidden"));
     bp::print_banner("Chapter 13 — where the time goes",
-                     "one epoch of the post's network, N = " + std::to_string(N) + ", H = " +
-                         std::to_string(H) + ", one thread, double precision");
+                     "one epoch of the post's network, N = " + std::to_string(N) +
+                         ", H = " + std::to_string(H) + ", one thread, double precision");
     bp::Rng rng(seed);
     arma::mat X, Y;
     bp::toy_batch(N, rng, X, Y);

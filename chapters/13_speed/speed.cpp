@@ -91,8 +91,8 @@ void check_shapes(const Params& p, const arma::mat& X, const arma::mat& Y) {
   const arma::uword H = p.W1.n_cols;
   const arma::uword K = p.W2.n_cols;
   check(H >= 1 && p.b1.n_cols == H && p.W2.n_rows == H && p.b2.n_cols == K && K >= 1, [&] {
-    return "TrainingWorkspace: the parameters do not fit together: W1 " + shape_of(p.W1) +
-           ", b1 " + shape_of(p.b1) + ", W2 " + shape_of(p.W2) + ", b2 " + shape_of(p.b2) +
+    return "TrainingWorkspace: the parameters do not fit together: W1 " + shape_of(p.W1) + ", b1 " +
+           shape_of(p.b1) + ", W2 " + shape_of(p.W2) + ", b2 " + shape_of(p.b2) +
            " (need D×H, 1×H, H×K, 1×K)";
   });
   check(X.n_rows >= 1 && X.n_cols == p.W1.n_rows, [&] {
@@ -120,8 +120,8 @@ std::string kernel_name(TanhKernel kernel) {
 
 std::vector<TanhKernel> available_tanh_kernels() {
   std::vector<TanhKernel> kernels;
-  for (TanhKernel k : {TanhKernel::standard, TanhKernel::sse2, TanhKernel::avx2,
-                       TanhKernel::avx512, TanhKernel::glibc_avx512})
+  for (TanhKernel k : {TanhKernel::standard, TanhKernel::sse2, TanhKernel::avx2, TanhKernel::avx512,
+                       TanhKernel::glibc_avx512})
     if (can_run(k)) kernels.push_back(k);
   return kernels;
 }
@@ -216,7 +216,7 @@ BP_CLONES void forward_block(const double* X, arma::uword N, arma::uword D, arma
       }
     }
     tanh_n(a, a, n);  // (2) A1 = tanh(Z1), in place
-    if (K == 2) {  // the post's network: both logits in one pass
+    if (K == 2) {     // the post's network: both logits in one pass
       const double w0 = W2[h], w1 = W2[h + H];
       double* z0 = Z2;
       double* z1 = Z2 + n;
@@ -239,9 +239,8 @@ BP_CLONES void forward_block(const double* X, arma::uword N, arma::uword D, arma
 //   X   n×D of the N×D batch (column d at X + N d)    A n×H    W2 H×K    dZ2 n×K
 //   g   room for n numbers    dW1 D×H    db1 1×H    dW2 H×K   (added to)
 BP_CLONES void hidden_backward(const double* X, arma::uword N, arma::uword D, arma::uword n,
-                               const double* A, arma::uword H, const double* W2,
-                               const double* dZ2, arma::uword K, double* g, double* dW1,
-                               double* db1, double* dW2) {
+                               const double* A, arma::uword H, const double* W2, const double* dZ2,
+                               arma::uword K, double* g, double* dW1, double* db1, double* dW2) {
   if (D == 2 && K == 2) {  // the post's network: one pass per column, g never stored
     const double* x0 = X;
     const double* x1 = X + N;
@@ -254,7 +253,7 @@ BP_CLONES void hidden_backward(const double* X, arma::uword N, arma::uword D, ar
 #pragma omp simd reduction(+ : sw0, sw1, sx0, sx1, sb)
       for (arma::uword r = 0; r < n; ++r) {
         const double gr = (dz0[r] * w0 + dz1[r] * w1) * (1.0 - a[r] * a[r]);  // (10), (11)
-        sw0 += a[r] * dz0[r];  // (14)
+        sw0 += a[r] * dz0[r];                                                 // (14)
         sw1 += a[r] * dz1[r];
         sx0 += x0[r] * gr;  // (16)
         sx1 += x1[r] * gr;
@@ -326,9 +325,9 @@ EpochResult TrainingWorkspace::run(const Params& p, const arma::mat& X, const ar
 
   for (arma::uword r0 = 0; r0 < N; r0 += B) {
     const arma::uword n = std::min(B, N - r0);  // rows r0 … r0 + n − 1 of X
-    double* A = A_.memptr();    // n×H
-    double* Z2 = Z2_.memptr();  // n×K: the logits, then P
-    double* dZ2 = dZ2_.memptr();  // n×K
+    double* A = A_.memptr();                    // n×H
+    double* Z2 = Z2_.memptr();                  // n×K: the logits, then P
+    double* dZ2 = dZ2_.memptr();                // n×K
 
     forward_block(X.memptr() + r0, N, D, n, p.W1.memptr(), p.b1.memptr(), H, p.W2.memptr(),
                   p.b2.memptr(), K, tanh_n, A, Z2);  // (1), (2), (3)
@@ -380,8 +379,8 @@ EpochResult TrainingWorkspace::train_epoch(Params& params, const arma::mat& X, c
                                            double rate, double lambda) {
   EpochResult result = run(params, X, Y, true);
   // The L2 penalty and its gradient, as l2_penalty and add_l2_gradient (chapter 10).
-  result.loss += 0.5 * lambda *
-                 (arma::accu(arma::square(params.W1)) + arma::accu(arma::square(params.W2)));
+  result.loss +=
+      0.5 * lambda * (arma::accu(arma::square(params.W1)) + arma::accu(arma::square(params.W2)));
   if (lambda != 0.0) {
     grads_.dW1 += lambda * params.W1;
     grads_.dW2 += lambda * params.W2;
@@ -398,13 +397,13 @@ EpochResult TrainingWorkspace::train_epoch(Params& params, const arma::mat& X, c
 EpochResult TrainingWorkspace::evaluate(const Params& params, const arma::mat& X,
                                         const arma::mat& Y, double lambda) {
   EpochResult result = run(params, X, Y, false);
-  result.loss += 0.5 * lambda *
-                 (arma::accu(arma::square(params.W1)) + arma::accu(arma::square(params.W2)));
+  result.loss +=
+      0.5 * lambda * (arma::accu(arma::square(params.W1)) + arma::accu(arma::square(params.W2)));
   return result;
 }
 
-History train(TrainingWorkspace& workspace, Params& params, const arma::mat& X,
-              const arma::mat& Y, const TrainSettings& settings, const Progress& progress) {
+History train(TrainingWorkspace& workspace, Params& params, const arma::mat& X, const arma::mat& Y,
+              const TrainSettings& settings, const Progress& progress) {
   // bp::train's loop (chapter 10), with the workspace's epoch.
   return train_loop(
       params, settings.epochs,

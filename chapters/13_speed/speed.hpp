@@ -160,8 +160,7 @@ class TrainingWorkspace {
    * @param lambda  λ of the L2 penalty included in the loss
    * @throws ShapeError when the shapes do not fit.
    */
-  EpochResult evaluate(const Params& params, const arma::mat& X, const arma::mat& Y,
-                       double lambda);
+  EpochResult evaluate(const Params& params, const arma::mat& X, const arma::mat& Y, double lambda);
 
  private:
   /// Runs the forward pass of every block, and the backward pass too when `gradients`.
@@ -188,7 +187,7 @@ class TrainingWorkspace {
  * @param progress   optional; called once per epoch
  * @return loss and accuracy after e = 0 … epochs_run epochs, as bp::train
  */
-History train(TrainingWorkspace& workspace, Params& params, const arma::mat& X,
-              const arma::mat& Y, const TrainSettings& settings, const Progress& progress = {});
+History train(TrainingWorkspace& workspace, Params& params, const arma::mat& X, const arma::mat& Y,
+              const TrainSettings& settings, const Progress& progress = {});
 
 }  // namespace bp

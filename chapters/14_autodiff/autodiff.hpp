@@ -197,14 +197,14 @@ struct Tape {
       const Node& n = nodes[i];
       const bool leaf = n.parents.empty();
       out << "  " << dot_id(i) << " [label=\""
-          << (leaf ? n.name : std::string("#") + std::to_string(i) + " " + n.op)
-          << "\\n" << shape_of(n.value) << "\", fillcolor=\"" << (leaf ? "#e8f0fe" : "#fff4e0")
-          << "\"" << (leaf ? ", shape=ellipse" : "") << "];\n";
+          << (leaf ? n.name : std::string("#") + std::to_string(i) + " " + n.op) << "\\n"
+          << shape_of(n.value) << "\", fillcolor=\"" << (leaf ? "#e8f0fe" : "#fff4e0") << "\""
+          << (leaf ? ", shape=ellipse" : "") << "];\n";
     }
     for (std::size_t i = 0; i < nodes.size(); ++i)
       for (const std::size_t p : nodes[i].parents)
-        out << "  " << dot_id(p) << " -> " << dot_id(i) << " [label=\" "
-            << shape_of(nodes[p].value) << "\"];\n";
+        out << "  " << dot_id(p) << " -> " << dot_id(i) << " [label=\" " << shape_of(nodes[p].value)
+            << "\"];\n";
     out << "}\n";
     return out.str();
   }
@@ -253,9 +253,8 @@ MatmulGrads matmul_vjp(const arma::mat& A, const arma::mat& B, const arma::mat& 
 inline Var matmul(Tape& tape, Var A, Var B) {
   const arma::mat& a = tape.value(A);  // N×D
   const arma::mat& b = tape.value(B);  // D×H
-  require_shape(a.n_cols == b.n_rows,
-                "matmul: A is " + shape_of(a) + " but B is " + shape_of(b) +
-                    ": A needs one column per row of B");
+  require_shape(a.n_cols == b.n_rows, "matmul: A is " + shape_of(a) + " but B is " + shape_of(b) +
+                                          ": A needs one column per row of B");
   arma::mat C = a * b;  // N×H
   // The VJP keeps its own copies of A and B: the tape may grow (and move its nodes) later.
   return tape.record("matmul", std::move(C), {A, B}, [a, b](const arma::mat& dC) {
@@ -361,13 +360,12 @@ inline Var softmax_cross_entropy(Tape& tape, Var Z, const arma::mat& Y) {
   S.each_col() -= arma::max(z, 1);
   arma::mat P = arma::exp(S);  // N×K
   const arma::vec row_sums = arma::sum(P, 1);
-  P.each_col() /= row_sums;  // softmax, as chapter 02 computes it
+  P.each_col() /= row_sums;             // softmax, as chapter 02 computes it
   S.each_col() -= arma::log(row_sums);  // log softmax
   const double loss = -arma::accu(Y % S) / static_cast<double>(z.n_rows);
-  return tape.record("softmax_cross_entropy", arma::mat{loss}, {Z},
-                     [P, Y](const arma::mat& dL) {
-                       return parent_grads(softmax_cross_entropy_vjp(P, Y, dL(0, 0)));
-                     });
+  return tape.record("softmax_cross_entropy", arma::mat{loss}, {Z}, [P, Y](const arma::mat& dL) {
+    return parent_grads(softmax_cross_entropy_vjp(P, Y, dL(0, 0)));
+  });
 }
 
 /// \f$ C = A \odot B \f$ on the tape (given). A, B: the same shape; the result that shape.
@@ -406,9 +404,8 @@ inline Var sum_all(Tape& tape, Var A) {
 /// \f$ C = c A \f$ on the tape (given), for a constant number c. A: any shape; the result that
 /// shape. VJP, beside it: \f$ dA = c\, dC \f$.
 inline Var scale(Tape& tape, Var A, double c) {
-  return tape.record("scale", c * tape.value(A), {A}, [c](const arma::mat& dC) {
-    return parent_grads(c * dC);
-  });
+  return tape.record("scale", c * tape.value(A), {A},
+                     [c](const arma::mat& dC) { return parent_grads(c * dC); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -530,9 +527,9 @@ inline LayersTape record_layers(const std::vector<Layer>& layers, const arma::ma
   t.L = softmax_cross_entropy(t.tape, A, Y);
   if (weight_decay > 0.0)
     for (const Var& W : t.W)
-      t.L = add_row(t.tape, t.L,
-                    scale(t.tape, sum_all(t.tape, square_elementwise(t.tape, W)),
-                          0.5 * weight_decay));
+      t.L = add_row(
+          t.tape, t.L,
+          scale(t.tape, sum_all(t.tape, square_elementwise(t.tape, W)), 0.5 * weight_decay));
   return t;
 }
 

@@ -181,10 +181,9 @@ void draw_tape(const bp::PostsTape& posts, const std::filesystem::path& figures)
   const std::filesystem::path dot_file = figures / "ch14_tape.dot";
   const arma::mat& X = posts.tape.value(posts.X);
   const arma::mat& W1 = posts.tape.value(posts.W1);
-  bp::write_whole(dot_file,
-                  posts.tape.to_dot(std::string("The tape of the post's network, N = ") +
-                                    std::to_string(X.n_rows) + ", H = " +
-                                    std::to_string(W1.n_cols)));
+  bp::write_whole(
+      dot_file, posts.tape.to_dot(std::string("The tape of the post's network, N = ") +
+                                  std::to_string(X.n_rows) + ", H = " + std::to_string(W1.n_cols)));
   std::cout << "6. The tape of section 1 as a graph: " << dot_file.string() << "\n";
   const std::string svg = svg_from_dot(dot_file);
   if (svg.empty()) {
@@ -235,11 +234,9 @@ void check_deeper(const std::vector<bp::Layer>& layers, const std::string& shape
             std::max(block_worst, bp::relative_error(analytic(i), numeric, bp::kRelativeFloor));
       }
       worst = std::max(worst, block_worst);
-      std::cout << "    "
-                << bp::pad(std::string(is_weight ? "W" : "b") + std::to_string(l + 1), 5)
+      std::cout << "    " << bp::pad(std::string(is_weight ? "W" : "b") + std::to_string(l + 1), 5)
                 << bp::pad(bp::shape_of(point), 9) << sci(block_worst)
-                << (all ? ""
-                        : std::string("  (") + std::to_string(kMaxChecked) + " entries drawn)")
+                << (all ? "" : std::string("  (") + std::to_string(kMaxChecked) + " entries drawn)")
                 << "\n";
     }
   }
@@ -263,15 +260,15 @@ void train_deeper(std::vector<bp::Layer> layers, arma::uword N, std::uint64_t se
     bp::LayersTape t = bp::record_layers(layers, moons.X, Ym);
     const double loss = t.tape.value(t.L)(0, 0);
     const double correct = accuracy(t.tape.value(t.logits), moons.labels);
-    curve.row(static_cast<arma::uword>(epoch)) = arma::rowvec{static_cast<double>(epoch), loss, correct};
+    curve.row(static_cast<arma::uword>(epoch)) =
+        arma::rowvec{static_cast<double>(epoch), loss, correct};
     if (!std::isfinite(loss))
       throw bp::InputError("--lr " + bp::fixed_text(rate, 3) + ": training diverged at epoch " +
                            std::to_string(epoch) + "; try a smaller rate");
     const bool show = epoch == 0 || epoch == epochs || epoch % std::max(1, epochs / 6) == 0;
     if (show)
       std::cout << "    " << std::setw(5) << epoch << std::setw(10) << bp::fixed_text(loss, 4)
-                << std::setw(10)
-                << bp::fixed_text(100.0 * correct, 1) << "%\n";
+                << std::setw(10) << bp::fixed_text(100.0 * correct, 1) << "%\n";
     if (epoch == epochs) break;
     t.tape.backward(t.L);
     for (std::size_t l = 0; l < layers.size(); ++l) {

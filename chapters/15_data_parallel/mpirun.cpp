@@ -143,9 +143,8 @@ int spawn_and_wait(const std::vector<std::string>& argv,
   const auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
-    const bool replaced = std::any_of(environment.begin(), environment.end(), [&](const auto& a) {
-      return name_of(a) == name_of(entry);
-    });
+    const bool replaced = std::any_of(environment.begin(), environment.end(),
+                                      [&](const auto& a) { return name_of(a) == name_of(entry); });
     if (!replaced) env_strings.push_back(entry);
   }
   for (const std::string& added : environment) env_strings.push_back(added);

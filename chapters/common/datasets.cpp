@@ -9,8 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "common/input_file.hpp"
 #include "common/input_error.hpp"
+#include "common/input_file.hpp"
 
 namespace bp {
 namespace {
@@ -20,8 +20,8 @@ constexpr double kPi = 3.14159265358979323846;
 void check_request(const char* what, arma::uword samples, double noise) {
   if (samples < 2 || samples > kMaxPoints)
     throw std::invalid_argument(std::string(what) + ": samples must be 2 to " +
-                                std::to_string(kMaxPoints) + " (one point per class at least), not " +
-                                std::to_string(samples));
+                                std::to_string(kMaxPoints) +
+                                " (one point per class at least), not " + std::to_string(samples));
   if (!std::isfinite(noise) || noise < 0.0)
     throw std::invalid_argument(std::string(what) + ": noise must be a finite number ≥ 0");
 }
@@ -103,7 +103,7 @@ class CsvReader {
       throw InputError(path_.string() + ": the file is empty; expected lines x1,x2,label");
     if (content.rfind("\xFF\xFE", 0) == 0 || content.rfind("\xFE\xFF", 0) == 0)
       throw InputError(path_.string() + ": the file is UTF-16 (it starts with a UTF-16 "
-                       "byte-order mark); save it as UTF-8 or plain ASCII");
+                                        "byte-order mark); save it as UTF-8 or plain ASCII");
 
     std::vector<double> x1;
     std::vector<double> x2;
@@ -116,10 +116,12 @@ class CsvReader {
       at = end + 1;
       ++line_no_;
       if (line_no_ > kMaxCsvLines)
-        fail("more than " + std::to_string(kMaxCsvLines) + " lines; a CSV file may have at most "
+        fail("more than " + std::to_string(kMaxCsvLines) +
+             " lines; a CSV file may have at most "
              "that many");
       if (const std::size_t nul = line.find('\0'); nul != std::string::npos)
-        fail("a NUL byte (column " + std::to_string(nul + 1) + "): is the file UTF-16 or binary? "
+        fail("a NUL byte (column " + std::to_string(nul + 1) +
+             "): is the file UTF-16 or binary? "
              "save it as UTF-8 or plain ASCII");
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line_no_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 mark
@@ -135,7 +137,8 @@ class CsvReader {
         fail("expected 3 values x1,x2,label separated by commas, found " +
              std::to_string(fields.size()) + " in \"" + shorten(content_of_line) + "\"");
       if (labels.size() == kMaxPoints)
-        fail("more than " + std::to_string(kMaxPoints) + " points; the course's programs take at "
+        fail("more than " + std::to_string(kMaxPoints) +
+             " points; the course's programs take at "
              "most that many");
       x1.push_back(coordinate(fields[0], "x1"));
       x2.push_back(coordinate(fields[1], "x2"));
@@ -160,10 +163,9 @@ class CsvReader {
   static bool is_header(const std::vector<std::string>& fields) {
     if (fields.size() != 3) return false;
     double ignored = 0.0;
-    return std::none_of(fields.begin(), fields.end(),
-                        [&](const std::string& f) {
-                          return parse_number(f, ignored) != Parsed::not_a_number;
-                        });
+    return std::none_of(fields.begin(), fields.end(), [&](const std::string& f) {
+      return parse_number(f, ignored) != Parsed::not_a_number;
+    });
   }
 
   double coordinate(const std::string& field, const char* name) const {
@@ -182,11 +184,11 @@ class CsvReader {
 
   arma::uword label(const std::string& field) const {
     double value = 0.0;
-    const std::string allowed = "a class index is a whole number from 0 to " +
-                                std::to_string(kMaxClasses - 1);
+    const std::string allowed =
+        "a class index is a whole number from 0 to " + std::to_string(kMaxClasses - 1);
     if (field.empty()) fail("the label is empty; " + allowed);
-    if (parse_number(field, value) != Parsed::number || !std::isfinite(value) || value != std::floor(value) ||
-        value < 0.0 || value > static_cast<double>(kMaxClasses - 1))
+    if (parse_number(field, value) != Parsed::number || !std::isfinite(value) ||
+        value != std::floor(value) || value < 0.0 || value > static_cast<double>(kMaxClasses - 1))
       fail("the label \"" + shorten(field) + "\" is not a class index; " + allowed);
     return static_cast<arma::uword>(value);
   }
@@ -202,7 +204,7 @@ class CsvReader {
     data.classes = data.labels.max() + 1;
     if (data.classes < 2)
       throw InputError(path_.string() + ": every point has label 0; training needs at least two "
-                       "classes (labels 0 and 1)");
+                                        "classes (labels 0 and 1)");
     std::vector<arma::uword> counts(data.classes, 0);
     for (const arma::uword k : labels) ++counts[k];
     for (arma::uword k = 0; k < data.classes; ++k)

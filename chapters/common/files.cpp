@@ -106,7 +106,8 @@ class PendingRemoval {
 fs::path temporary_for(const fs::path& target) {
   const std::string suffix = ".tmp." + std::to_string(::getpid());
   std::string name = target.filename().string();
-  if (1 + name.size() + suffix.size() > kMaxNameBytes) name.resize(kMaxNameBytes - 1 - suffix.size());
+  if (1 + name.size() + suffix.size() > kMaxNameBytes)
+    name.resize(kMaxNameBytes - 1 - suffix.size());
   return target.parent_path() / ("." + name + suffix);
 }
 
@@ -197,8 +198,8 @@ fs::path checked_output(const fs::path& path) {
   };
   if (text.empty()) throw InputError("cannot write a file with an empty name; name a file");
   if (text.size() > kMaxPathBytes)
-    throw cannot("the path is " + std::to_string(text.size()) + " bytes long; a path may have at most " +
-                 std::to_string(kMaxPathBytes));
+    throw cannot("the path is " + std::to_string(text.size()) +
+                 " bytes long; a path may have at most " + std::to_string(kMaxPathBytes));
   for (const fs::path& part : path)
     if (part.string().size() > kMaxNameBytes)
       throw cannot("a name in it is " + std::to_string(part.string().size()) +
@@ -211,8 +212,7 @@ fs::path checked_output(const fs::path& path) {
     struct stat info = {};
     if (::stat(path.c_str(), &info) != 0) {
       const int error = errno;
-      if (error == ENOENT)
-        throw cannot("a symbolic link to a missing file; name the file itself");
+      if (error == ENOENT) throw cannot("a symbolic link to a missing file; name the file itself");
       throw cannot(std::strerror(error));  // a loop: "Too many levels of symbolic links"
     }
     if (S_ISDIR(info.st_mode)) throw cannot("it is a folder; name a file");
@@ -275,8 +275,7 @@ fs::path output_dir(const std::string& dir, const std::vector<std::string>& file
   if (ec || !fs::is_directory(path))
     throw InputError("--plots: cannot create the folder " + shown +
                      (ec ? ": " + ec.message() : std::string(": a file of that name exists")));
-  if (!can_create_files_in(path))
-    throw InputError("--plots: cannot write to the folder " + shown);
+  if (!can_create_files_in(path)) throw InputError("--plots: cannot write to the folder " + shown);
   for (const std::string& file : files) {
     try {
       checked_output(path / file);
@@ -287,7 +286,8 @@ fs::path output_dir(const std::string& dir, const std::vector<std::string>& file
   return path;
 }
 
-void write_csv(const fs::path& path, const std::vector<std::string>& header, const arma::mat& table) {
+void write_csv(const fs::path& path, const std::vector<std::string>& header,
+               const arma::mat& table) {
   std::ostringstream out;
   for (std::size_t j = 0; j < header.size(); ++j) out << (j ? "," : "") << header[j];
   out << '\n' << std::setprecision(17);

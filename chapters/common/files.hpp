@@ -72,7 +72,8 @@ void write_whole(const std::filesystem::path& path, std::string_view bytes);
  * @param files  the names of the files the program will write in it ("ch05_fd_error.png")
  * @throws InputError "--plots: ..." naming the folder, or the file, that cannot be written.
  */
-std::filesystem::path output_dir(const std::string& dir, const std::vector<std::string>& files = {});
+std::filesystem::path output_dir(const std::string& dir,
+                                 const std::vector<std::string>& files = {});
 
 /**
  * @brief Writes `table` as CSV with a header line, whole or not at all.

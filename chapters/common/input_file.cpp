@@ -62,7 +62,8 @@ InputFile::InputFile(const fs::path& path, const std::string& what, std::uint64_
   if (!S_ISREG(info.st_mode)) {
     ::close(fd_);
     if (S_ISDIR(info.st_mode)) throw InputError(text + ": a folder, not " + what);
-    throw InputError(text + ": " + file_kind(info.st_mode) + ", not a regular file; the programs "
+    throw InputError(text + ": " + file_kind(info.st_mode) +
+                     ", not a regular file; the programs "
                      "read regular files only (a device or a pipe may never end, or wait forever "
                      "for a writer): save its content to a file first");
   }
@@ -82,7 +83,8 @@ std::string InputFile::read(std::uint64_t offset, std::uint64_t count) const {
   std::string bytes(count, '\0');
   std::uint64_t got = 0;
   while (got < count) {
-    const ssize_t n = ::pread(fd_, bytes.data() + got, count - got, static_cast<off_t>(offset + got));
+    const ssize_t n =
+        ::pread(fd_, bytes.data() + got, count - got, static_cast<off_t>(offset + got));
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) throw InputError("cannot read " + path_.string() + ": " + std::strerror(errno));
     if (n == 0) break;

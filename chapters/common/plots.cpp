@@ -32,7 +32,8 @@ namespace {
 /// is shown as "?".
 std::string quoted_text(const std::string& text) {
   std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("''") : std::string(1, is_control(c) ? '?' : c);
+  for (const char c : text)
+    out += c == '\'' ? std::string("''") : std::string(1, is_control(c) ? '?' : c);
   return out + "'";
 }
 
@@ -104,13 +105,15 @@ bool is_png(const fs::path& path) {
   if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size >= 20 &&
       static_cast<std::uint64_t>(info.st_size) <= kMaxFigureBytes) {
     bytes.resize(static_cast<std::size_t>(info.st_size));
-    if (::pread(fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) bytes.clear();
+    if (::pread(fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size()))
+      bytes.clear();
   }
   ::close(fd);
   return is_whole_png(bytes);
 }
 
-bool draw_figure(const std::string& script, const fs::path& png, const std::vector<PlotVariable>& vars) {
+bool draw_figure(const std::string& script, const fs::path& png,
+                 const std::vector<PlotVariable>& vars) {
   if (!gnuplot_available()) return false;
   const fs::path target = checked_output(png);  // before gnuplot runs, not after
   // The tables the script reads, open before gnuplot starts: it gets /dev/fd/N, never a name.
@@ -122,14 +125,16 @@ bool draw_figure(const std::string& script, const fs::path& png, const std::vect
       continue;
     }
     tables.emplace_back(::open(v.value.c_str(), O_RDONLY | O_CLOEXEC));
-    if (tables.back().get() < 0) throw InputError("cannot read " + v.value + ": " + std::strerror(errno));
+    if (tables.back().get() < 0)
+      throw InputError("cannot read " + v.value + ": " + std::strerror(errno));
     let_children_inherit(tables.back().get());
     values.push_back(quoted_text("/dev/fd/" + std::to_string(tables.back().get())));
   }
   // gnuplot writes the PNG into a pipe; a thread reads it while gnuplot runs.
   int ends[2];
   if (::pipe2(ends, O_CLOEXEC) != 0)
-    throw std::runtime_error(std::string("cannot make a pipe for gnuplot: ") + std::strerror(errno));
+    throw std::runtime_error(std::string("cannot make a pipe for gnuplot: ") +
+                             std::strerror(errno));
   Descriptor from_gnuplot(ends[0]);
   Descriptor to_program(ends[1]);
   let_children_inherit(to_program.get());

@@ -7,10 +7,10 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <limits>
@@ -89,8 +89,8 @@ void Program::set_memory_estimate(std::vector<std::string> flags, std::string fo
   memory_flags_ = std::move(flags);
   memory_bytes_ = std::move(bytes);
   const MemoryLimit limit = memory_limit();
-  memory_help_ = "Memory: estimated before the program starts as " + formula +
-                 "; refused above " + bytes_text(limit.bytes) + " (" + limit.why + ").";
+  memory_help_ = "Memory: estimated before the program starts as " + formula + "; refused above " +
+                 bytes_text(limit.bytes) + " (" + limit.why + ").";
   app_->footer(memory_help_ + (work_help_.empty() ? "" : "\n" + work_help_) + "\n");
 }
 
@@ -98,8 +98,8 @@ void Program::set_work_estimate(std::vector<std::string> flags, std::string form
                                 std::function<double()> seconds) {
   work_flags_ = std::move(flags);
   work_seconds_ = std::move(seconds);
-  work_help_ = "Time: estimated before the program starts as " + formula + "; refused above " + std::to_string(static_cast<int>(kMaxWorkSeconds / 60)) +
-               " minutes.";
+  work_help_ = "Time: estimated before the program starts as " + formula + "; refused above " +
+               std::to_string(static_cast<int>(kMaxWorkSeconds / 60)) + " minutes.";
   app_->footer((memory_help_.empty() ? "" : memory_help_ + "\n") + work_help_ + "\n");
 }
 
@@ -112,7 +112,8 @@ std::string Program::flag_values(const std::vector<std::string>& flags) const {
       if (option->count() > 0) out += (out.empty() ? "" : " ") + flag;
       continue;
     }
-    const std::string value = option->count() > 0 ? option->results().front() : option->get_default_str();
+    const std::string value =
+        option->count() > 0 ? option->results().front() : option->get_default_str();
     out += (out.empty() ? "" : " ") + flag + " " + value;
   }
   return out;
@@ -156,8 +157,8 @@ void Program::add_size(const std::string& flag, int& value, int max, const std::
 }
 
 void Program::add_seed(std::uint64_t& seed) {
-  allowed_["--seed"] = "use a whole number from 0 to " +
-                       std::to_string(std::numeric_limits<std::uint64_t>::max());
+  allowed_["--seed"] =
+      "use a whole number from 0 to " + std::to_string(std::numeric_limits<std::uint64_t>::max());
   app_->add_option("--seed", seed, "Random seed; the same seed gives the same numbers")
       ->capture_default_str()
       ->check(CLI::Validator(
@@ -196,8 +197,7 @@ int Program::run(int argc, char** argv, const std::function<void()>& body) {
     std::cout << app_->help();
     return standard_output_written(name_) ? 0 : 1;
   } catch (const CLI::ParseError& e) {
-    std::cerr << name_ << ": " << explain(e) << " (run " << name_
-              << " --help to see the flags)\n";
+    std::cerr << name_ << ": " << explain(e) << " (run " << name_ << " --help to see the flags)\n";
     return 2;
   }
   try {
@@ -282,8 +282,8 @@ void ToyNetworkFlags::draw_batch(arma::mat& X, arma::mat& Y) const {
 MemoryLimit memory_limit() {
   const double pages = static_cast<double>(::sysconf(_SC_PHYS_PAGES));
   const double page = static_cast<double>(::sysconf(_SC_PAGE_SIZE));
-  MemoryLimit limit{pages * page / 2.0, "half of this machine's " + bytes_text(pages * page) +
-                                            " of memory"};
+  MemoryLimit limit{pages * page / 2.0,
+                    "half of this machine's " + bytes_text(pages * page) + " of memory"};
   struct rlimit space = {};
   if (::getrlimit(RLIMIT_AS, &space) == 0 && space.rlim_cur != RLIM_INFINITY &&
       static_cast<double>(space.rlim_cur) < limit.bytes)

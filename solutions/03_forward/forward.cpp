@@ -28,10 +28,10 @@ Cache forward(const Params& params, const arma::mat& X) {
   // Keep the input and every intermediate: the backward pass reads them instead of recomputing.
   Cache cache;
   cache.X = X;
-  cache.Z1 = affine(X, params.W1, params.b1);          // (1) N×H
-  cache.A1 = tanh_activation(cache.Z1);                // (2) N×H
-  cache.Z2 = affine(cache.A1, params.W2, params.b2);   // (3) N×K
-  cache.P = softmax(cache.Z2);                         // (4) N×K
+  cache.Z1 = affine(X, params.W1, params.b1);         // (1) N×H
+  cache.A1 = tanh_activation(cache.Z1);               // (2) N×H
+  cache.Z2 = affine(cache.A1, params.W2, params.b2);  // (3) N×K
+  cache.P = softmax(cache.Z2);                        // (4) N×K
   return cache;
 }
 // [forward]

@@ -38,9 +38,9 @@ double cross_entropy_from_logits(const arma::mat& Z2, const arma::mat& Y) {
 
 // [sigmoid_cross_entropy]
 double sigmoid_cross_entropy(const arma::vec& s, const arma::vec& y) {
-  require_shape(s.n_rows == y.n_rows,
-                "sigmoid_cross_entropy: s is " + shape_of(s) + " but y is " + shape_of(y) +
-                    ": one label per logit difference (both N×1)");
+  require_shape(s.n_rows == y.n_rows, "sigmoid_cross_entropy: s is " + shape_of(s) + " but y is " +
+                                          shape_of(y) +
+                                          ": one label per logit difference (both N×1)");
   require_shape(!s.is_empty(), "sigmoid_cross_entropy: s and y are " + shape_of(s) +
                                    ": the mean needs at least one sample");
   // ln σ(s) = −max(0, −s) − ln(1 + e^−|s|): no positive exponent; log1p keeps a tiny e^−|s|.

@@ -21,9 +21,8 @@ arma::mat output_delta(const arma::mat& P, const arma::mat& Y) {
 
 // [weight_gradient]
 arma::mat weight_gradient(const arma::mat& A, const arma::mat& dZ) {
-  require_shape(A.n_rows == dZ.n_rows,
-                "weight_gradient: A is " + shape_of(A) + " but dZ is " + shape_of(dZ) +
-                    ": both need one row per sample");
+  require_shape(A.n_rows == dZ.n_rows, "weight_gradient: A is " + shape_of(A) + " but dZ is " +
+                                           shape_of(dZ) + ": both need one row per sample");
   // Every sample used the same W: the product Aᵀ dZ adds the N contributions A(n,h) dZ(n,k).
   return A.t() * dZ;
 }

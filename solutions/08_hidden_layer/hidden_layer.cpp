@@ -10,9 +10,9 @@ namespace bp {
 
 // [input_gradient]
 arma::mat input_gradient(const arma::mat& dZ, const arma::mat& W) {
-  require_shape(dZ.n_cols == W.n_cols,
-                "input_gradient: dZ is " + shape_of(dZ) + " but W is " + shape_of(W) +
-                    ": dZ needs one column per column (output) of W");
+  require_shape(dZ.n_cols == W.n_cols, "input_gradient: dZ is " + shape_of(dZ) + " but W is " +
+                                           shape_of(W) +
+                                           ": dZ needs one column per column (output) of W");
   // A(n,h) reached every output k through W(h,k): sum dZ(n,k) W(h,k) over k, that is dZ Wᵀ.
   return dZ * W.t();
 }
@@ -32,10 +32,10 @@ arma::mat tanh_backward(const arma::mat& dA, const arma::mat& A) {
 HiddenGrads hidden_layer_backward(const Params& params, const Cache& cache, const arma::mat& dZ2) {
   // Walk back through (3), (2), (1): each step reads what the forward pass cached.
   HiddenGrads g;
-  g.dA1 = input_gradient(dZ2, params.W2);     // (10) N×K · K×H -> N×H
-  g.dZ1 = tanh_backward(g.dA1, cache.A1);     // (11) N×H ⊙ N×H -> N×H
-  g.dW1 = weight_gradient(cache.X, g.dZ1);    // (16) D×N · N×H -> D×H
-  g.db1 = bias_gradient(g.dZ1);               // (17) Σ_rows    -> 1×H
+  g.dA1 = input_gradient(dZ2, params.W2);   // (10) N×K · K×H -> N×H
+  g.dZ1 = tanh_backward(g.dA1, cache.A1);   // (11) N×H ⊙ N×H -> N×H
+  g.dW1 = weight_gradient(cache.X, g.dZ1);  // (16) D×N · N×H -> D×H
+  g.db1 = bias_gradient(g.dZ1);             // (17) Σ_rows    -> 1×H
   return g;
 }
 // [hidden_layer_backward]

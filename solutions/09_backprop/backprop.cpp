@@ -17,13 +17,13 @@ namespace bp {
 // [backward]
 Grads backward(const Params& params, const Cache& cache, const arma::mat& Y) {
   // The chain from the loss down: the output layer (chapter 07) hands dZ2 to the hidden layer.
-  const arma::mat dZ2 = output_delta(cache.P, Y);                       // (7)  N×K
+  const arma::mat dZ2 = output_delta(cache.P, Y);  // (7)  N×K
   Grads grads;
-  grads.dW2 = weight_gradient(cache.A1, dZ2);                           // (14) H×K
-  grads.db2 = bias_gradient(dZ2);                                       // (15) 1×K
+  grads.dW2 = weight_gradient(cache.A1, dZ2);                            // (14) H×K
+  grads.db2 = bias_gradient(dZ2);                                        // (15) 1×K
   const HiddenGrads hidden = hidden_layer_backward(params, cache, dZ2);  // (10), (11)
-  grads.dW1 = hidden.dW1;                                               // (16) D×H
-  grads.db1 = hidden.db1;                                               // (17) 1×H
+  grads.dW1 = hidden.dW1;                                                // (16) D×H
+  grads.db1 = hidden.db1;                                                // (17) 1×H
   return grads;
 }
 // [backward]
@@ -33,8 +33,8 @@ namespace {
 void require_shape_of(const arma::mat& gradient, const arma::mat& parameter,
                       const std::string& name) {
   require_shape(gradient.n_rows == parameter.n_rows && gradient.n_cols == parameter.n_cols,
-                "gradient_check: d" + name + " is " + shape_of(gradient) + " but " + name +
-                    " is " + shape_of(parameter) + ": a gradient has its parameter's shape");
+                "gradient_check: d" + name + " is " + shape_of(gradient) + " but " + name + " is " +
+                    shape_of(parameter) + ": a gradient has its parameter's shape");
 }
 
 // The worst relative error of the analytic entries against the numerical ones.

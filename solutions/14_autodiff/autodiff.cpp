@@ -78,9 +78,9 @@ void Tape::backward(Var loss) {
       Node& parent = nodes[node.parents[k]];
       require_shape(arma::size(parent_grads[k]) == arma::size(parent.value),
                     std::string("backward: #") + std::to_string(i) + " " + node.op +
-                        " returned a gradient " + shape_of(parent_grads[k]) +
-                        " for its parent #" + std::to_string(node.parents[k]) + " of shape " +
-                        shape_of(parent.value) + ": a gradient has its value's shape");
+                        " returned a gradient " + shape_of(parent_grads[k]) + " for its parent #" +
+                        std::to_string(node.parents[k]) + " of shape " + shape_of(parent.value) +
+                        ": a gradient has its value's shape");
       parent.grad += parent_grads[k];  // += : a value used twice gets both contributions
     }
   }

@@ -39,7 +39,7 @@ Grads shard_gradient(const Params& params, const Cache& cache, const arma::mat& 
   if (Y.n_rows == 0) return zero_grads(params);  // no sample, no term of the sum
   // The corrected (7) with the global N: each row is its sample's term of the mean over all N,
   // so this rank's backward pass gives its share (n_k/N) ∇L_k and the shares add up to ∇L.
-  const arma::mat dZ2 = (cache.P - Y) / static_cast<double>(total);     // (7)  n_k×K
+  const arma::mat dZ2 = (cache.P - Y) / static_cast<double>(total);      // (7)  n_k×K
   const HiddenGrads hidden = hidden_layer_backward(params, cache, dZ2);  // (10), (11), (16), (17)
   return {hidden.dW1, hidden.db1,                                        // D×H, 1×H
           weight_gradient(cache.A1, dZ2), bias_gradient(dZ2)};           // (14) H×K, (15) 1×K
@@ -50,11 +50,10 @@ Grads shard_gradient(const Params& params, const Cache& cache, const arma::mat& 
 void allreduce_grads(Grads& grads, MPI_Comm comm) {
   // One buffer, one call: the network's latency is paid once, not once per block.
   arma::vec buffer = pack_grads(grads);  // G
-  require_shape(buffer.n_elem <= INT_MAX,
-                "allreduce_grads: " + std::to_string(buffer.n_elem) +
-                    " numbers are more than one MPI call can count");
-  MPI_Allreduce(MPI_IN_PLACE, buffer.memptr(), static_cast<int>(buffer.n_elem), MPI_DOUBLE,
-                MPI_SUM, comm);
+  require_shape(buffer.n_elem <= INT_MAX, "allreduce_grads: " + std::to_string(buffer.n_elem) +
+                                              " numbers are more than one MPI call can count");
+  MPI_Allreduce(MPI_IN_PLACE, buffer.memptr(), static_cast<int>(buffer.n_elem), MPI_DOUBLE, MPI_SUM,
+                comm);
   unpack_grads(buffer, grads);
 }
 // [allreduce_grads]

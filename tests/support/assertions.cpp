@@ -21,14 +21,13 @@ std::string number(double x, int digits = 6) {
 // An entry agrees when a == e (equal infinities included) or its difference is within the
 // tolerance; a NaN difference never is, and counts as the worst.
 testing::AssertionResult entries_within(const arma::mat& actual, const arma::mat& expected,
-                                        double tolerance, const std::string& what,
-                                        const char* kind,
+                                        double tolerance, const std::string& what, const char* kind,
                                         const std::function<double(double, double)>& difference) {
   const std::string name = what.empty() ? "entry" : what;
   if (actual.n_rows != expected.n_rows || actual.n_cols != expected.n_cols)
-    return testing::AssertionFailure() << name << " is " << shape_of(actual) << ", expected "
-                                       << shape_of(expected) << ": got " << show(actual)
-                                       << ", expected " << show(expected);
+    return testing::AssertionFailure()
+           << name << " is " << shape_of(actual) << ", expected " << shape_of(expected) << ": got "
+           << show(actual) << ", expected " << show(expected);
   arma::uword off = 0, worst_at = 0;
   double worst = -1.0;
   for (arma::uword i = 0; i < actual.n_elem; ++i) {
@@ -93,8 +92,8 @@ std::string show_call(const std::string& function,
 testing::AssertionResult HasShape(const arma::mat& actual, arma::uword rows, arma::uword cols,
                                   const std::string& what) {
   if (actual.n_rows == rows && actual.n_cols == cols) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << what << " is " << shape_of(actual) << ", expected "
-                                     << rows << "×" << cols;
+  return testing::AssertionFailure()
+         << what << " is " << shape_of(actual) << ", expected " << rows << "×" << cols;
 }
 
 testing::AssertionResult EntriesNear(const arma::mat& actual, const arma::mat& expected,
@@ -105,10 +104,9 @@ testing::AssertionResult EntriesNear(const arma::mat& actual, const arma::mat& e
 
 testing::AssertionResult EntriesNearRelative(const arma::mat& actual, const arma::mat& expected,
                                              double tolerance, const std::string& what) {
-  return entries_within(actual, expected, tolerance, what, "relative difference",
-                        [](double a, double e) {
-                          return std::abs(a - e) / std::max(std::abs(a), std::abs(e));
-                        });
+  return entries_within(
+      actual, expected, tolerance, what, "relative difference",
+      [](double a, double e) { return std::abs(a - e) / std::max(std::abs(a), std::abs(e)); });
 }
 
 }  // namespace bp::test

@@ -70,25 +70,34 @@ Diagnosis factor_diagnosis(double c, const Clues& clues) {
   const std::string times = clues.name + " is exactly " + number(c) + " times the trusted one";
   if (near(c, -1.0)) {
     d.kind = Mistake::Sign;
-    d.text = times + ": a sign. The loss we minimise gives ŷ − y where the post's (7) prints y − ŷ;"
-                     " every gradient downstream of dZ2 flips with it." + reread(clues);
+    d.text = times +
+             ": a sign. The loss we minimise gives ŷ − y where the post's (7) prints y − ŷ;"
+             " every gradient downstream of dZ2 flips with it." +
+             reread(clues);
   } else if (N > 1.0 && near(c, N)) {
     d.kind = Mistake::MissingMean;
-    d.text = times + " (N = " + number(N) + ", the samples): the mean's 1/N is missing. The loss"
-             " is a mean over the batch; its 1/N enters once, in dZ2 = (P − Y)/N." + reread(clues);
+    d.text = times + " (N = " + number(N) +
+             ", the samples): the mean's 1/N is missing. The loss"
+             " is a mean over the batch; its 1/N enters once, in dZ2 = (P − Y)/N." +
+             reread(clues);
   } else if (N > 1.0 && near(c, 1.0 / N)) {
     d.kind = Mistake::MeanTwice;
-    d.text = times + " (1/N, N = " + number(N) + "): the 1/N is taken twice. dZ2 already carries "
+    d.text = times + " (1/N, N = " + number(N) +
+             "): the 1/N is taken twice. dZ2 already carries "
              "it; a sum over samples downstream (Aᵀ dZ, Σ_rows dZ) must not divide again." +
              reread(clues);
   } else if (N > 1.0 && (near(c, -N) || near(c, -1.0 / N))) {
     d.kind = Mistake::SignAndMean;
-    d.text = times + " (N = " + number(N) + "): a sign, as in the post's (7), and the mean's 1/N "
-             "(missing or taken twice)." + reread(clues);
+    d.text = times + " (N = " + number(N) +
+             "): a sign, as in the post's (7), and the mean's 1/N "
+             "(missing or taken twice)." +
+             reread(clues);
   } else {
     d.kind = Mistake::Factor;
-    d.text = times + ": a constant factor. A coefficient is off (the derivative of (λ/2)w² is λw;"
-             " of w², 2w), or a mean is taken where a sum belongs." + reread(clues);
+    d.text = times +
+             ": a constant factor. A coefficient is off (the derivative of (λ/2)w² is λw;"
+             " of w², 2w), or a mean is taken where a sum belongs." +
+             reread(clues);
   }
   return d;
 }
@@ -155,40 +164,46 @@ Diagnosis diagnose(const arma::mat& learner, const arma::mat& trusted, const Clu
                       "its rows add up to the trusted result: a bias gradient is summed over the"
                       " rows, db = Σ_rows dZ, as each b_k was added to every row." +
                       reread(clues));
-    return make(Mistake::OtherShape, name + " is " + shape(learner) + " where " +
-                                         shape(trusted) + " belongs." + reread(clues));
+    return make(Mistake::OtherShape, name + " is " + shape(learner) + " where " + shape(trusted) +
+                                         " belongs." + reread(clues));
   }
 
   if (!arma::any(arma::vectorise(learner) != 0.0))
-    return make(Mistake::Zero, name + " is zero everywhere, the trusted one is not: nothing "
-                                      "reaches the result (a matrix left as created, or a "
-                                      "product with a zero factor)." + reread(clues));
+    return make(Mistake::Zero, name +
+                                   " is zero everywhere, the trusted one is not: nothing "
+                                   "reaches the result (a matrix left as created, or a "
+                                   "product with a zero factor)." +
+                                   reread(clues));
 
   const double c = constant_factor(learner, trusted, floor);
   if (!std::isnan(c)) return factor_diagnosis(c, clues);
 
   if (learner.n_rows == learner.n_cols && agrees(learner.t(), trusted, floor))
-    return make(Mistake::Transposed, name + " is the transpose of the trusted result: a product "
-                                            "in the other order, or a transpose too many." +
-                                            reread(clues));
+    return make(Mistake::Transposed, name +
+                                         " is the transpose of the trusted result: a product "
+                                         "in the other order, or a transpose too many." +
+                                         reread(clues));
 
   const std::vector<arma::uword> rows = wrong_lines(learner, trusted, 0, floor);
   const std::vector<arma::uword> cols = wrong_lines(learner, trusted, 1, floor);
   const bool some_rows = trusted.n_rows > 1 && rows.size() < trusted.n_rows;
   const bool some_cols = trusted.n_cols > 1 && cols.size() < trusted.n_cols;
   if (some_rows && (!some_cols || rows.size() * trusted.n_cols <= cols.size() * trusted.n_rows)) {
-    Diagnosis d = make(Mistake::SomeRows,
-                       name + ": only row" + (rows.size() > 1 ? "s " : " ") + list(rows) + " of " +
-                           std::to_string(trusted.n_rows) + " are wrong, the others right: a "
-                           "loop or a slice that misses some samples or units." + reread(clues));
+    Diagnosis d = make(Mistake::SomeRows, name + ": only row" + (rows.size() > 1 ? "s " : " ") +
+                                              list(rows) + " of " + std::to_string(trusted.n_rows) +
+                                              " are wrong, the others right: a "
+                                              "loop or a slice that misses some samples or units." +
+                                              reread(clues));
     d.wrong = rows;
     return d;
   }
   if (some_cols) {
-    Diagnosis d = make(Mistake::SomeColumns,
-                       name + ": only column" + (cols.size() > 1 ? "s " : " ") + list(cols) +
-                           " of " + std::to_string(trusted.n_cols) + " are wrong, the others "
-                           "right: a loop or a slice that misses some columns." + reread(clues));
+    Diagnosis d =
+        make(Mistake::SomeColumns, name + ": only column" + (cols.size() > 1 ? "s " : " ") +
+                                       list(cols) + " of " + std::to_string(trusted.n_cols) +
+                                       " are wrong, the others "
+                                       "right: a loop or a slice that misses some columns." +
+                                       reread(clues));
     d.wrong = cols;
     return d;
   }
@@ -201,18 +216,22 @@ Diagnosis diagnose(const arma::mat& learner, const arma::mat& trusted, const Clu
     const double rho = rank_correlation(saturation, off);
     if (rho > 0.8)
       return make(Mistake::SaturatedTanh,
-                  name + " is right where |A| = |tanh(Z)| is small and more wrong the closer "
-                         "|A| is to 1 (rank correlation " + number(rho) + "): right only where "
-                         "tanh is not saturated, so tanh's derivative, 1 − A², is wrong or "
-                         "missing. Re-read (11): dZ = dA ⊙ (1 − A²).");
+                  name +
+                      " is right where |A| = |tanh(Z)| is small and more wrong the closer "
+                      "|A| is to 1 (rank correlation " +
+                      number(rho) +
+                      "): right only where "
+                      "tanh is not saturated, so tanh's derivative, 1 − A², is wrong or "
+                      "missing. Re-read (11): dZ = dA ⊙ (1 − A²).");
   }
-  return make(Mistake::Unknown, name + " differs from the trusted result with no pattern the "
-                                       "doctor knows (not a constant factor, not a transpose, "
-                                       "not some rows or columns)." + reread(clues));
+  return make(Mistake::Unknown, name +
+                                    " differs from the trusted result with no pattern the "
+                                    "doctor knows (not a constant factor, not a transpose, "
+                                    "not some rows or columns)." +
+                                    reread(clues));
 }
 
-std::string doctor_report(const arma::mat& learner, const arma::mat& trusted,
-                          const Clues& clues) {
+std::string doctor_report(const arma::mat& learner, const arma::mat& trusted, const Clues& clues) {
   const Diagnosis d = diagnose(learner, trusted, clues);
   if (d.kind == Mistake::None) return {};
   std::ostringstream out;
@@ -242,8 +261,8 @@ std::vector<Suspect> weight_gradient_suspects(const arma::mat& A, const arma::ma
                  "for a batch)",
                  "(14): dW = Aᵀ dZ, the sum over every sample", A.row(0).t() * dZ.row(0)});
   if (!wrong_input.is_empty() && wrong_input.n_rows == dZ.n_rows)
-    s.push_back({wrong_input_mistake, "(14) and (16): dW = (the layer's input)ᵀ dZ",
-                 wrong_input.t() * dZ});
+    s.push_back(
+        {wrong_input_mistake, "(14) and (16): dW = (the layer's input)ᵀ dZ", wrong_input.t() * dZ});
   return s;
 }
 
@@ -263,8 +282,10 @@ std::vector<Suspect> tanh_backward_suspects(const arma::mat& dA, const arma::mat
   std::vector<Suspect> s = {
       {"dZ = dA ⊙ (1 − A), 1 − tanh where 1 − tanh² belongs", "(11): dZ = dA ⊙ (1 − A²)",
        dA % (1.0 - A)},
-      {"dZ = dA ⊙ (1 − tanh²(A)), tanh taken of its own output", "(11): dZ = dA ⊙ (1 − A²), A "
-       "already is tanh(Z)", dA % (1.0 - arma::square(arma::tanh(A)))},
+      {"dZ = dA ⊙ (1 − tanh²(A)), tanh taken of its own output",
+       "(11): dZ = dA ⊙ (1 − A²), A "
+       "already is tanh(Z)",
+       dA % (1.0 - arma::square(arma::tanh(A)))},
       {"dZ = dA, tanh's derivative left out", "(11): dZ = dA ⊙ (1 − A²)", dA}};
   if (same_shape(Z, A))
     s.push_back({"dZ = dA ⊙ (1 − Z²), the input Z where the output A = tanh(Z) belongs",
@@ -276,8 +297,7 @@ BackwardSuspects backward_suspects(const Params& params, const Cache& cache, con
   BackwardSuspects b;
   const double N = static_cast<double>(cache.P.n_rows);
   const arma::mat dZ2 = (cache.P - Y) / N;
-  b.W2 = weight_gradient_suspects(cache.A1, dZ2, cache.Z1,
-                                  "dW2 = Z1ᵀ dZ2, Z1 where A1 belongs");
+  b.W2 = weight_gradient_suspects(cache.A1, dZ2, cache.Z1, "dW2 = Z1ᵀ dZ2, Z1 where A1 belongs");
   b.b2 = bias_gradient_suspects(dZ2);
   // The hidden layer's mistakes, each carried on to dW1 = Xᵀ dZ1 and db1 = Σ_rows dZ1.
   const arma::mat dA1 = dZ2 * params.W2.t();

@@ -38,40 +38,40 @@ struct Suspect {
 /// What the test tells the doctor about the gradient it examines.
 struct Clues {
   std::string name = "the gradient";  ///< "dZ2", for the messages
-  std::string equation;  ///< the equation that gives it, to re-read: "(7): dZ2 = (P − Y)/N"
+  std::string equation;     ///< the equation that gives it, to re-read: "(7): dZ2 = (P − Y)/N"
   arma::uword samples = 0;  ///< N, when the gradient carries the mean's 1/N (0: it does not)
-  arma::mat activation;  ///< A = tanh(Z) at each entry of the gradient, when it passes through
-                         ///< tanh entry by entry (the gradient's shape; empty: it does not)
+  arma::mat activation;     ///< A = tanh(Z) at each entry of the gradient, when it passes through
+                            ///< tanh entry by entry (the gradient's shape; empty: it does not)
   std::vector<Suspect> suspects;  ///< known mistakes the test can compute
   double floor = 1e-4;            ///< the floor of the relative error (gradient_floor)
 };
 
 /// The kinds of mistake the doctor tells apart.
 enum class Mistake {
-  None,            ///< the result agrees with the trusted one
-  Transposed,      ///< the transpose of the trusted result
-  NotSummed,       ///< N×K where 1×K belongs, and its rows sum to the trusted result
-  Known,           ///< equal to the result of one of the Clues' suspects
-  Zero,            ///< all zero, the trusted result is not
-  Sign,            ///< exactly −1 times
-  MissingMean,     ///< exactly N times: the 1/N forgotten
-  MeanTwice,       ///< exactly 1/N times: the 1/N taken twice
-  SignAndMean,     ///< −N or −1/N times
-  Factor,          ///< another constant factor
-  SomeRows,        ///< some rows right, the others wrong
-  SomeColumns,     ///< some columns right, the others wrong
-  SaturatedTanh,   ///< right where tanh is not saturated, wrong more as |A| grows
-  OtherShape,      ///< a shape no pattern explains
-  Unknown,         ///< differs, with no pattern the doctor knows
+  None,           ///< the result agrees with the trusted one
+  Transposed,     ///< the transpose of the trusted result
+  NotSummed,      ///< N×K where 1×K belongs, and its rows sum to the trusted result
+  Known,          ///< equal to the result of one of the Clues' suspects
+  Zero,           ///< all zero, the trusted result is not
+  Sign,           ///< exactly −1 times
+  MissingMean,    ///< exactly N times: the 1/N forgotten
+  MeanTwice,      ///< exactly 1/N times: the 1/N taken twice
+  SignAndMean,    ///< −N or −1/N times
+  Factor,         ///< another constant factor
+  SomeRows,       ///< some rows right, the others wrong
+  SomeColumns,    ///< some columns right, the others wrong
+  SaturatedTanh,  ///< right where tanh is not saturated, wrong more as |A| grows
+  OtherShape,     ///< a shape no pattern explains
+  Unknown,        ///< differs, with no pattern the doctor knows
 };
 
 /// The doctor's finding.
 struct Diagnosis {
   Mistake kind = Mistake::None;
-  std::string text;  ///< one or two sentences: the likeliest mistake and what to re-read
+  std::string text;     ///< one or two sentences: the likeliest mistake and what to re-read
   double factor = 1.0;  ///< for Sign, MissingMean, MeanTwice, SignAndMean, Factor: the c
   std::vector<arma::uword> wrong;  ///< for SomeRows, SomeColumns: the wrong ones
-  std::string suspect;  ///< for Known: the suspect's mistake
+  std::string suspect;             ///< for Known: the suspect's mistake
 };
 
 /// Examines `learner` against `trusted` (both of the shape the test expects of trusted).
@@ -79,8 +79,7 @@ Diagnosis diagnose(const arma::mat& learner, const arma::mat& trusted, const Clu
 
 /// For a failure message: the learner's and the trusted value at the worst entry, the sizes
 /// of both, and the diagnosis. Empty when diagnose finds nothing wrong.
-std::string doctor_report(const arma::mat& learner, const arma::mat& trusted,
-                          const Clues& clues);
+std::string doctor_report(const arma::mat& learner, const arma::mat& trusted, const Clues& clues);
 
 // Suspects of each gradient of the course, each computed with trusted code from the inputs the
 // test gave the function under test.

@@ -11,7 +11,8 @@ double relative_error(double a, double b, double floor) {
 
 double max_relative_error(const arma::mat& a, const arma::mat& b, double floor) {
   double worst = 0.0;
-  for (arma::uword i = 0; i < a.n_elem; ++i) worst = std::max(worst, relative_error(a(i), b(i), floor));
+  for (arma::uword i = 0; i < a.n_elem; ++i)
+    worst = std::max(worst, relative_error(a(i), b(i), floor));
   return worst;
 }
 
@@ -47,8 +48,7 @@ arma::mat numerical_jacobian(const std::function<arma::mat(const arma::mat&)>& F
 }
 
 double numerical_directional(const std::function<arma::mat(const arma::mat&)>& F,
-                             const arma::mat& X, const arma::mat& U, const arma::mat& V,
-                             double h) {
+                             const arma::mat& X, const arma::mat& U, const arma::mat& V, double h) {
   const double up = arma::accu(V % F(X + h * U));
   const double down = arma::accu(V % F(X - h * U));
   return (up - down) / (2.0 * h);

@@ -124,20 +124,22 @@ const std::vector<PlantedBackward>& planted_backward_bugs() {
     list.push_back({"W2NotTransposed", "dA1 = dZ2 W2", {true, true, false, false}, not_transposed});
     Steps not_summed;
     not_summed.bias_gradient_2 = [](const arma::mat& dZ) -> arma::rowvec { return dZ.row(0); };
-    list.push_back({"BiasGradientNotSummed", "db2 = first row of dZ2", {false, false, false, true},
+    list.push_back({"BiasGradientNotSummed",
+                    "db2 = first row of dZ2",
+                    {false, false, false, true},
                     not_summed});
     Steps from_Z1;
     from_Z1.tanh_backward_1 = [](const Cache& c, const arma::mat& dA) -> arma::mat {
       return dA % (1.0 - c.Z1 % c.Z1);
     };
-    list.push_back({"TanhDerivativeOfZ1", "dZ1 = dA1 ⊙ (1 − Z1²)", {true, true, false, false},
-                    from_Z1});
+    list.push_back(
+        {"TanhDerivativeOfZ1", "dZ1 = dA1 ⊙ (1 − Z1²)", {true, true, false, false}, from_Z1});
     Steps pre_activation;
     pre_activation.weight_gradient_2 = [](const Cache& c, const arma::mat& dZ) -> arma::mat {
       return c.Z1.t() * dZ;
     };
-    list.push_back({"PreActivationInDW2", "dW2 = Z1ᵀ dZ2", {false, false, true, false},
-                    pre_activation});
+    list.push_back(
+        {"PreActivationInDW2", "dW2 = Z1ᵀ dZ2", {false, false, true, false}, pre_activation});
     return list;
   }();
   return bugs;
@@ -150,11 +152,11 @@ testing::AssertionResult CaughtInItsBlocks(const GradientCheck& errors, const Bl
   if (ok(errors.W1, corrupts.W1) && ok(errors.b1, corrupts.b1) && ok(errors.W2, corrupts.W2) &&
       ok(errors.b2, corrupts.b2))
     return testing::AssertionSuccess();
-  return testing::AssertionFailure() << "worst relative error per block "
-                                     << bp::test::describe(errors) << "; expected above 1e-3 in "
-                                     << (corrupts.W1 ? "W1 " : "") << (corrupts.b1 ? "b1 " : "")
-                                     << (corrupts.W2 ? "W2 " : "") << (corrupts.b2 ? "b2 " : "")
-                                     << "and within " << bp::test::kTolerance << " elsewhere";
+  return testing::AssertionFailure()
+         << "worst relative error per block " << bp::test::describe(errors)
+         << "; expected above 1e-3 in " << (corrupts.W1 ? "W1 " : "") << (corrupts.b1 ? "b1 " : "")
+         << (corrupts.W2 ? "W2 " : "") << (corrupts.b2 ? "b2 " : "") << "and within "
+         << bp::test::kTolerance << " elsewhere";
 }
 
 }  // namespace bp::test

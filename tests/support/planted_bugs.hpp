@@ -18,8 +18,8 @@
 #pragma once
 
 #include <armadillo>
-#include <gtest/gtest.h>
 #include <functional>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 

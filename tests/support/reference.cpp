@@ -164,8 +164,7 @@ double gradient_floor(double loss) { return kFloor * std::max(1.0, std::abs(loss
 testing::AssertionResult MatchesCentralDifferences(const std::function<double(const arma::mat&)>& f,
                                                    const arma::mat& point,
                                                    const arma::mat& analytic,
-                                                   const std::string& what,
-                                                   const Clues& clues) {
+                                                   const std::string& what, const Clues& clues) {
   const double floor = gradient_floor(f(point));
   const arma::mat numerical = numerical_gradient(f, point, kStep);
   Clues named = clues;
@@ -185,12 +184,11 @@ testing::AssertionResult MatchesCentralDifferences(const std::function<double(co
   }
   std::ostringstream out;
   out << what << ": worst relative error " << worst << " (tolerance " << kTolerance << ", floor "
-      << floor << ") at entry (" << at % point.n_rows << ", " << at / point.n_rows
-      << "): analytic " << std::setprecision(12) << analytic(at) << ", central difference "
-      << numerical(at);
+      << floor << ") at entry (" << at % point.n_rows << ", " << at / point.n_rows << "): analytic "
+      << std::setprecision(12) << analytic(at) << ", central difference " << numerical(at);
   if (worst <= kTolerance) return testing::AssertionSuccess() << out.str();
-  return testing::AssertionFailure() << doctor_report(analytic, numerical, named) << " ["
-                                     << out.str() << "]";
+  return testing::AssertionFailure()
+         << doctor_report(analytic, numerical, named) << " [" << out.str() << "]";
 }
 
 testing::AssertionResult MatchesAlongRandomDirections(
@@ -288,17 +286,17 @@ testing::AssertionResult HasTheShapesOfTheParameters(const Grads& grads, const P
     return a.n_rows == b.n_rows && a.n_cols == b.n_cols;
   };
   if (!same(grads.dW1, params.W1))
-    return testing::AssertionFailure() << "dW1 is " << shape_of(grads.dW1) << ", W1 is "
-                                       << shape_of(params.W1);
+    return testing::AssertionFailure()
+           << "dW1 is " << shape_of(grads.dW1) << ", W1 is " << shape_of(params.W1);
   if (!same(grads.db1, params.b1))
-    return testing::AssertionFailure() << "db1 is " << shape_of(grads.db1) << ", b1 is "
-                                       << shape_of(params.b1);
+    return testing::AssertionFailure()
+           << "db1 is " << shape_of(grads.db1) << ", b1 is " << shape_of(params.b1);
   if (!same(grads.dW2, params.W2))
-    return testing::AssertionFailure() << "dW2 is " << shape_of(grads.dW2) << ", W2 is "
-                                       << shape_of(params.W2);
+    return testing::AssertionFailure()
+           << "dW2 is " << shape_of(grads.dW2) << ", W2 is " << shape_of(params.W2);
   if (!same(grads.db2, params.b2))
-    return testing::AssertionFailure() << "db2 is " << shape_of(grads.db2) << ", b2 is "
-                                       << shape_of(params.b2);
+    return testing::AssertionFailure()
+           << "db2 is " << shape_of(grads.db2) << ", b2 is " << shape_of(params.b2);
   return testing::AssertionSuccess();
 }
 
@@ -360,8 +358,8 @@ GradientCheck check_sampled(const Grads& grads, const Example& example, int dire
 
 testing::AssertionResult AgreesToRounding(const arma::mat& a, const arma::mat& b) {
   if (a.n_rows != b.n_rows || a.n_cols != b.n_cols)
-    return testing::AssertionFailure() << "shapes differ: " << shape_of(a) << " and "
-                                       << shape_of(b);
+    return testing::AssertionFailure()
+           << "shapes differ: " << shape_of(a) << " and " << shape_of(b);
   const double scale = b.is_empty() ? 0.0 : arma::abs(b).max();
   testing::AssertionResult near = EntriesNear(a, b, 1e-12 * scale, "");
   if (!near) near << " (1e-12 of the largest entry, " << scale << ")";
