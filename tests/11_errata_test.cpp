@@ -591,6 +591,9 @@ TEST(Errata_Eq1to4, TheForwardPassIsRightAsPrinted) {
   // (1)–(4) define the forward pass; the table finds their products defined with the shapes of
   // the post. The chapter's own forward pass (given code) equals the trusted reference, and the
   // post's one-sample equations give each row of the batch form.
+  SCOPED_TRACE("errata::table(errata::example(H = 7, N = 5, seed 3)), then errata::forward and "
+               "the post's (1)–(4) on the network " +
+               bp::test::small_networks()[0].name());
   const bp::errata::Example example = bp::errata::example(7, 5, 3);
   const std::vector<bp::errata::Erratum> table = bp::errata::table(example);
   const std::vector<std::string> shapes = {"1×7", "1×7", "1×2", "1×2"};
@@ -604,20 +607,20 @@ TEST(Errata_Eq1to4, TheForwardPassIsRightAsPrinted) {
   // Biases that are not zero, so that a missing + b would show.
   const Example e = make_example(bp::test::small_networks()[0]);
   const bp::Cache mine = bp::errata::forward(e.params, e.X);
-  EXPECT_TRUE(AgreesToRounding(mine.Z1, e.cache.Z1));
-  EXPECT_TRUE(AgreesToRounding(mine.A1, e.cache.A1));
-  EXPECT_TRUE(AgreesToRounding(mine.Z2, e.cache.Z2));
-  EXPECT_TRUE(AgreesToRounding(mine.P, e.cache.P));
-  EXPECT_NEAR(bp::errata::loss(mine.Z2, e.Y), e.loss, 1e-12);
+  EXPECT_TRUE(AgreesToRounding(mine.Z1, e.cache.Z1)) << "Z1";
+  EXPECT_TRUE(AgreesToRounding(mine.A1, e.cache.A1)) << "A1";
+  EXPECT_TRUE(AgreesToRounding(mine.Z2, e.cache.Z2)) << "Z2";
+  EXPECT_TRUE(AgreesToRounding(mine.P, e.cache.P)) << "P";
+  EXPECT_NEAR(bp::errata::loss(mine.Z2, e.Y), e.loss, 1e-12) << "the loss";
   for (arma::uword n = 0; n < e.X.n_rows; ++n) {
     const arma::mat z1 = bp::post_eq1_printed(e.X.row(n), e.params.W1, e.params.b1);
     const arma::mat a1 = bp::post_eq2_printed(z1);
     const arma::mat z2 = bp::post_eq3_printed(a1, e.params.W2, e.params.b2);
     const arma::mat y_hat = bp::post_eq4_printed(z2);
-    EXPECT_TRUE(AgreesToRounding(z1, e.cache.Z1.row(n))) << "sample " << n;
-    EXPECT_TRUE(AgreesToRounding(a1, e.cache.A1.row(n))) << "sample " << n;
-    EXPECT_TRUE(AgreesToRounding(z2, e.cache.Z2.row(n))) << "sample " << n;
-    EXPECT_TRUE(AgreesToRounding(y_hat, e.cache.P.row(n))) << "sample " << n;
+    EXPECT_TRUE(AgreesToRounding(z1, e.cache.Z1.row(n))) << "(1), z1 of sample " << n;
+    EXPECT_TRUE(AgreesToRounding(a1, e.cache.A1.row(n))) << "(2), a1 of sample " << n;
+    EXPECT_TRUE(AgreesToRounding(z2, e.cache.Z2.row(n))) << "(3), z2 of sample " << n;
+    EXPECT_TRUE(AgreesToRounding(y_hat, e.cache.P.row(n))) << "(4), ŷ of sample " << n;
   }
 }
 
@@ -625,16 +628,17 @@ TEST(Errata_Eq1to4, TheForwardPassIsRightAsPrinted) {
 TEST(Errata_Table, EveryEquationHasARowWithItsVerdict) {
   // The program's default: the post's network, one sample, seed 1. Every equation in the post's
   // order; the right ones right, the wrong ones wrong, every correction agreeing.
+  SCOPED_TRACE("errata::table(errata::example(H = 500, N = 1, seed 1))");
   const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(500, 1, 1));
   const std::vector<std::string> equations = {
       "(1)",  "(2)",  "(3)",  "(4)",  "(5)",  "(5) σ", "(6)",  "(7)",         "(8)", "(9)",
       "(10)", "(11)", "(12)", "(13)", "(14)", "(15)",  "(16)", "(17) line 1", "(17)"};
   const std::vector<std::string> wrong = {"(5)",  "(5) σ", "(6)",  "(7)",         "(10)",
                                           "(14)", "(15)",  "(16)", "(17) line 1", "(17)"};
-  ASSERT_EQ(table.size(), equations.size());
+  ASSERT_EQ(table.size(), equations.size()) << "rows of the table";
   for (std::size_t i = 0; i < table.size(); ++i) {
     const bp::errata::Erratum& row = table[i];
-    EXPECT_EQ(row.equation, equations[i]);
+    EXPECT_EQ(row.equation, equations[i]) << "row " << i;
     const bool is_wrong = std::find(wrong.begin(), wrong.end(), row.equation) != wrong.end();
     EXPECT_EQ(row.status(), is_wrong ? "wrong" : "right") << row.equation;
     EXPECT_TRUE(row.as_corrected.agrees()) << row.equation << ": " << row.as_corrected.text();
@@ -650,14 +654,15 @@ TEST(Errata_Table, EveryEquationHasARowWithItsVerdict) {
 TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
   // The table's verdicts, recomputed here with the trusted tools: the same kinds, shapes,
   // messages and (to the noise of two central differences) the same relative errors.
+  SCOPED_TRACE("errata::table(errata::example(H = 500, N = 1, seed 1)), recomputed");
   const bp::errata::Example ex = bp::errata::example(500, 1, 1);
   const std::vector<bp::errata::Erratum> table = bp::errata::table(ex);
   const bp::Cache& c = ex.cache;
   using Kind = bp::errata::Verdict::Kind;
 
   const bp::errata::Erratum& eq5 = row_of(table, "(5)");
-  ASSERT_EQ(eq5.as_printed.kind, Kind::Measured);
-  EXPECT_NEAR(eq5.as_printed.relative_error, 1.0, 1e-12);
+  ASSERT_EQ(eq5.as_printed.kind, Kind::Measured) << "(5) as printed: " << eq5.as_printed.text();
+  EXPECT_NEAR(eq5.as_printed.relative_error, 1.0, 1e-12) << "(5) as printed";
 
   const double floor = gradient_floor(ex.loss);
   const auto loss_of = [&ex](const arma::mat& Z2) {
@@ -666,18 +671,19 @@ TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
   const double own7 =
       max_relative_error(bp::post_eq7_printed(c.P, ex.Y), numerical_gradient(loss_of, c.Z2), floor);
   const bp::errata::Erratum& eq7 = row_of(table, "(7)");
-  ASSERT_EQ(eq7.as_printed.kind, Kind::Measured);
-  EXPECT_NEAR(eq7.as_printed.relative_error, own7, 1e-6);
-  EXPECT_GT(eq7.as_printed.relative_error, 0.999);
+  ASSERT_EQ(eq7.as_printed.kind, Kind::Measured) << "(7) as printed: " << eq7.as_printed.text();
+  EXPECT_NEAR(eq7.as_printed.relative_error, own7, 1e-6) << "(7) as printed, against this test's";
+  EXPECT_GT(eq7.as_printed.relative_error, 0.999) << "(7) as printed";
 
   const bp::errata::Erratum& eq6 = row_of(table, "(6)");
-  ASSERT_EQ(eq6.as_printed.kind, Kind::Measured);
-  EXPECT_GT(eq6.as_printed.relative_error, 0.1);
+  ASSERT_EQ(eq6.as_printed.kind, Kind::Measured) << "(6) as printed: " << eq6.as_printed.text();
+  EXPECT_GT(eq6.as_printed.relative_error, 0.1) << "(6) as printed";
 
   const bp::errata::Erratum& eq10 = row_of(table, "(10)");
-  EXPECT_EQ(eq10.as_printed.kind, Kind::WrongShape);
-  EXPECT_EQ(eq10.as_printed.shape, "1×2");
-  EXPECT_EQ(eq10.as_printed.detail, "2×500");
+  EXPECT_EQ(eq10.as_printed.kind, Kind::WrongShape)
+      << "(10) as printed: " << eq10.as_printed.text();
+  EXPECT_EQ(eq10.as_printed.shape, "1×2") << "(10) as printed";
+  EXPECT_EQ(eq10.as_printed.detail, "2×500") << "(10) as printed";
 
   for (const std::string equation : {"(14)", "(15)"}) {
     const bp::errata::Erratum& row = row_of(table, equation);
@@ -687,25 +693,27 @@ TEST(Errata_Table, VerdictsAreThoseTheTestsMeasure) {
 
   const std::string message =
       logic_error_of([&] { bp::post_eq16_printed(c.X, c.A1, c.P, ex.Y, ex.params.W2); });
-  ASSERT_FALSE(message.empty());
+  ASSERT_FALSE(message.empty()) << "the post's (16) as printed threw no logic_error";
   const bp::errata::Erratum& eq16 = row_of(table, "(16)");
-  EXPECT_EQ(eq16.as_printed.kind, Kind::Undefined);
-  EXPECT_EQ(eq16.as_printed.detail, message);
-  EXPECT_EQ(eq16.as_printed.text(), "undefined: " + message);
+  EXPECT_EQ(eq16.as_printed.kind, Kind::Undefined) << "(16) as printed: " << eq16.as_printed.text();
+  EXPECT_EQ(eq16.as_printed.detail, message) << "(16) as printed";
+  EXPECT_EQ(eq16.as_printed.text(), "undefined: " + message) << "(16) as printed";
 
   const bp::errata::Erratum& eq17_first = row_of(table, "(17) line 1");
-  EXPECT_EQ(eq17_first.as_printed.kind, Kind::WrongShape);
-  EXPECT_EQ(eq17_first.as_printed.shape, "2×500");
-  EXPECT_EQ(eq17_first.as_printed.detail, "1×500");
-  EXPECT_EQ(row_of(table, "(17)").as_printed.kind, Kind::Undefined);
+  EXPECT_EQ(eq17_first.as_printed.kind, Kind::WrongShape)
+      << "(17) line 1 as printed: " << eq17_first.as_printed.text();
+  EXPECT_EQ(eq17_first.as_printed.shape, "2×500") << "(17) line 1 as printed";
+  EXPECT_EQ(eq17_first.as_printed.detail, "1×500") << "(17) line 1 as printed";
+  EXPECT_EQ(row_of(table, "(17)").as_printed.kind, Kind::Undefined)
+      << "(17) as printed: " << row_of(table, "(17)").as_printed.text();
 
   // The status follows the verdicts: a correction that disagrees leaves the row unresolved, and
   // 2e-6 is a disagreement.
   bp::errata::Erratum broken = eq16;
   broken.as_corrected.kind = Kind::Measured;
   broken.as_corrected.relative_error = 2e-6;
-  EXPECT_FALSE(broken.as_corrected.agrees());
-  EXPECT_EQ(broken.status(), "unresolved");
+  EXPECT_FALSE(broken.as_corrected.agrees()) << "a measured error of 2e-6";
+  EXPECT_EQ(broken.status(), "unresolved") << "(16) with a correction measured at 2e-6";
 }
 // [table-test]
 
@@ -714,8 +722,9 @@ TEST(Errata_Table, StatusFollowsBothVerdictsForEveryPairOfKinds) {
   // of 0, exactly errata::kTolerance (agrees: ≤), the next double above it, NaN (not a number is
   // not agreement), a wrong shape, an undefined product. status() is "right" when the printed
   // form agrees, otherwise "wrong" when the correction agrees, otherwise "unresolved".
+  SCOPED_TRACE("errata::table(errata::example(H = 5, N = 2, seed 3)), its first row");
   const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(5, 2, 3));
-  ASSERT_FALSE(table.empty());
+  ASSERT_FALSE(table.empty()) << "the table has no row";
   using Kind = bp::errata::Verdict::Kind;
   const auto verdict = [](Kind kind, double error) {
     bp::errata::Verdict v;
@@ -755,12 +764,14 @@ TEST(Errata_Table, StatusFollowsBothVerdictsForEveryPairOfKinds) {
 
 TEST(Errata_Table, OnABatchThePrintedEq15HasOneRowPerSample) {
   // With N = 4 the post's forms read with X for x: (15), y − ŷ, becomes 4×2 where ∂L/∂b2 is 1×2.
+  SCOPED_TRACE("errata::table(errata::example(H = 6, N = 4, seed 2))");
   const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(6, 4, 2));
   const bp::errata::Erratum& eq15 = row_of(table, "(15)");
-  EXPECT_EQ(eq15.as_printed.kind, bp::errata::Verdict::Kind::WrongShape);
-  EXPECT_EQ(eq15.as_printed.shape, "4×2");
-  EXPECT_EQ(eq15.as_printed.detail, "1×2");
-  EXPECT_EQ(eq15.status(), "wrong");
+  EXPECT_EQ(eq15.as_printed.kind, bp::errata::Verdict::Kind::WrongShape)
+      << "(15) as printed: " << eq15.as_printed.text();
+  EXPECT_EQ(eq15.as_printed.shape, "4×2") << "(15) as printed";
+  EXPECT_EQ(eq15.as_printed.detail, "1×2") << "(15) as printed";
+  EXPECT_EQ(eq15.status(), "wrong") << "(15)";
   for (const bp::errata::Erratum& row : table)
     EXPECT_TRUE(row.as_corrected.agrees()) << row.equation;
 }
@@ -768,24 +779,27 @@ TEST(Errata_Table, OnABatchThePrintedEq15HasOneRowPerSample) {
 TEST(Errata_Table, WhereThePrintedProductHappensToBeDefinedItIsStillWrong) {
   // H = N = 3: Xᵀ(1 − A1²) is 2×3 and (Y − P) has 3 rows, so (16) as printed multiplies out, to
   // W1's shape 2×3. The numbers are wrong all the same.
+  SCOPED_TRACE("errata::table(errata::example(H = 3, N = 3, seed 4))");
   const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(3, 3, 4));
   const bp::errata::Erratum& eq16 = row_of(table, "(16)");
-  ASSERT_EQ(eq16.as_printed.kind, bp::errata::Verdict::Kind::Measured);
-  EXPECT_EQ(eq16.as_printed.shape, "2×3");
-  EXPECT_GT(eq16.as_printed.relative_error, 0.1);
-  EXPECT_EQ(eq16.status(), "wrong");
+  ASSERT_EQ(eq16.as_printed.kind, bp::errata::Verdict::Kind::Measured)
+      << "(16) as printed: " << eq16.as_printed.text();
+  EXPECT_EQ(eq16.as_printed.shape, "2×3") << "(16) as printed";
+  EXPECT_GT(eq16.as_printed.relative_error, 0.1) << "(16) as printed";
+  EXPECT_EQ(eq16.status(), "wrong") << "(16)";
 }
 
 TEST(Errata_Table, MarkdownHasAStableFormat) {
   // The format the chapter's page includes: a comment line, the header, the separator, one line
   // per row with seven cells, in the table's order.
+  SCOPED_TRACE("errata::markdown of errata::table(errata::example(H = 5, N = 1, seed 1))");
   const std::vector<bp::errata::Erratum> table = bp::errata::table(bp::errata::example(5, 1, 1));
   const std::string markdown = bp::errata::markdown(table, "made by a test");
   std::vector<std::string> lines;
   std::istringstream in(markdown);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
-  ASSERT_EQ(lines.size(), 3 + table.size());
-  EXPECT_EQ(markdown.back(), '\n');
+  ASSERT_EQ(lines.size(), 3 + table.size()) << markdown;
+  EXPECT_EQ(markdown.back(), '\n') << "the last character";
   EXPECT_EQ(lines[0], "<!-- made by a test -->");
   EXPECT_EQ(lines[1],
             "| eq. | as printed | corrected | verdict | as printed, checked | corrected, checked "
@@ -814,8 +828,8 @@ TEST(Errata_Table, TheSameSeedGivesTheSameTable) {
       bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 7)), "");
   const std::string other =
       bp::errata::markdown(bp::errata::table(bp::errata::example(5, 2, 8)), "");
-  EXPECT_EQ(first, again);
-  EXPECT_NE(first, other);
+  EXPECT_EQ(first, again) << "errata::table(errata::example(H = 5, N = 2, seed 7)), twice";
+  EXPECT_NE(first, other) << "errata::table(errata::example(H = 5, N = 2)), seeds 7 and 8";
 }
 
 }  // namespace
