@@ -253,6 +253,8 @@ TEST(Errata_Eq7, PrintedIsTheGradientOfThePrintedLogLikelihood) {
 TEST(Errata_Eq7, TheSigmoidFormNeedsTwoClassesAndMatchingShapes) {
   const arma::mat Z2 = {{0.5, -1.0}, {2.0, 0.0}, {0.0, 0.25}, {-1.0, 1.0}};
   const arma::mat Y = {{1.0, 0.0}, {0.0, 1.0}, {0.0, 1.0}, {1.0, 0.0}};
+  SCOPED_TRACE("corrected_eq7(Z2 = " + bp::test::show(Z2) + ", Y = " + bp::test::show(Y) +
+               "), then with 3 rows of Y, with three classes, and with no sample");
   ASSERT_NO_THROW(bp::corrected_eq7(Z2, Y));
   EXPECT_TRUE(ThrowsShapeErrorNaming([&] { bp::corrected_eq7(Z2, arma::mat(Y.rows(0, 2))); }, "4×2",
                                      "3×2"));
