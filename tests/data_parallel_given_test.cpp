@@ -299,9 +299,8 @@ TEST(DataParallel_Ranks, BadInputOnTheRanksComesBackAsBadInput) {
 }
 
 TEST(DataParallel_Ranks, RanksThatWaitForeverAreStopped) {
-  const auto e = thrown<std::runtime_error>([] {
-    bp::run_ranks(2, {}, {{"BP_RANK_TASK", "waits_forever"}}, 2.0);
-  });
+  const auto waits = [] { bp::run_ranks(2, {}, {{"BP_RANK_TASK", "waits_forever"}}, 2.0); };
+  const auto e = thrown<std::runtime_error>(waits);
   ASSERT_TRUE(e.has_value());
   EXPECT_NE(std::string(e->what()).find("did not finish within 2 s"), std::string::npos)
       << e->what();
@@ -311,9 +310,8 @@ TEST(DataParallel_Ranks, WithoutMpirunTheLineSaysSo) {
   const char* path = std::getenv("PATH");
   const std::string saved = path != nullptr ? path : "";
   ::setenv("PATH", "/nonexistent", 1);
-  const auto e = thrown<bp::InputError>([] {
-    bp::run_ranks(2, {}, {{"BP_RANK_TASK", "results"}}, 30.0);
-  });
+  const auto without_mpirun = [] { bp::run_ranks(2, {}, {{"BP_RANK_TASK", "results"}}, 30.0); };
+  const auto e = thrown<bp::InputError>(without_mpirun);
   ::setenv("PATH", saved.c_str(), 1);
   ASSERT_TRUE(e.has_value());
   EXPECT_NE(std::string(e->what()).find("mpirun was not found on the PATH"), std::string::npos)

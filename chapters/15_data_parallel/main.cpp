@@ -175,8 +175,8 @@ void rank_work(const Settings& s, bp::RankResults& out) {
 
   // 2. One reduction of the G numbers of a gradient, each way.
   bp::Grads g = bp::zero_grads(p.params);
-  out["allreduce_seconds"] = median_seconds(
-      kReductionRepeats, [&] { bp::allreduce_grads(g, comm); }, comm);
+  const auto allreduce = [&] { bp::allreduce_grads(g, comm); };
+  out["allreduce_seconds"] = median_seconds(kReductionRepeats, allreduce, comm);
   const arma::mat columns(bp::gradient_size(g), (chunks.count + kChunk - 1) / kChunk,
                           arma::fill::zeros);
   out["in_order_seconds"] = median_seconds(
