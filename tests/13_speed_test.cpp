@@ -342,12 +342,13 @@ TEST_P(Speed_Workspace, GradientsAndLossAgreeWithTextbookTo1e12) {
   }
 }
 
-// Around the block size (64): one row, a partial block, exactly one, one more; the post's
-// network at N = 200 and 1000; three classes; a tiny hidden layer.
+// Around the block size (kBlockRows, 128): one row, a partial block, exactly one, one more;
+// the post's network at N = 200 and 1000; three classes; a tiny hidden layer.
+constexpr arma::uword kBlock = bp::TrainingWorkspace::kBlockRows;
 INSTANTIATE_TEST_SUITE_P(Shapes, Speed_Workspace,
-                         testing::Values(Shape{1, 500, 2}, Shape{7, 500, 2}, Shape{64, 500, 2},
-                                         Shape{65, 500, 2}, Shape{200, 500, 2}, Shape{1000, 500, 2},
-                                         Shape{130, 37, 3}, Shape{50, 1, 2}));
+                         testing::Values(Shape{1, 500, 2}, Shape{7, 500, 2}, Shape{kBlock, 500, 2},
+                                         Shape{kBlock + 1, 500, 2}, Shape{200, 500, 2},
+                                         Shape{1000, 500, 2}, Shape{130, 37, 3}, Shape{50, 1, 2}));
 
 TEST(Speed_Workspace_Blocks, EveryBlockSizeGivesTheSameGradients) {
   const Batch b = make_batch(150, 40, 2, 3);
