@@ -68,7 +68,7 @@ EpochResult data_parallel_epoch(Params& params, const arma::mat& X, const arma::
   const double n = static_cast<double>(Y.n_rows), N = static_cast<double>(total);
   double sums[3] = {0.0, 0.0, n};  // the loss's share, c_k, n_k
   if (Y.n_rows > 0) {
-    sums[0] = n / N * cross_entropy(cache.P, Y);
+    sums[0] = n / N * cross_entropy_from_logits(cache.Z2, Y);  // finite where a P underflows
     sums[1] = static_cast<double>(arma::accu(predict(cache.P) == predict(Y)));
   }
   MPI_Allreduce(MPI_IN_PLACE, sums, 3, MPI_DOUBLE, MPI_SUM, comm);
