@@ -655,7 +655,7 @@ const char* const kKindNames[] = {"equal shards", "unequal shards", "an empty sh
 
 // [allreduce-test]
 TEST(DataParallel_Allreduce, SumsTheSharesIntoTheWholeGradient) {
-  const bp::RankResults& r = task_results("allreduce");
+  const bp::RankResults r = task_results("allreduce");
   for (const auto& [key, kind] : allreduce_cases())
     EXPECT_LE(bp::rank_result(r, key + "difference"), 1e-14)
         << key << " (" << kKindNames[kind] << "): the allreduced gradient differs from "
@@ -663,7 +663,7 @@ TEST(DataParallel_Allreduce, SumsTheSharesIntoTheWholeGradient) {
 }
 
 TEST(DataParallel_Allreduce, EmptyShardsContributeZero) {
-  const bp::RankResults& r = task_results("allreduce");
+  const bp::RankResults r = task_results("allreduce");
   int empty_cases = 0;
   for (const auto& [key, kind] : allreduce_cases()) {
     if (kind != 2) continue;
@@ -674,13 +674,13 @@ TEST(DataParallel_Allreduce, EmptyShardsContributeZero) {
 }
 
 TEST(DataParallel_Allreduce, EveryRankHoldsTheSameBits) {
-  const bp::RankResults& r = task_results("allreduce");
+  const bp::RankResults r = task_results("allreduce");
   for (const auto& [key, kind] : allreduce_cases())
     EXPECT_EQ(bp::rank_result(r, key + "same_bits"), 1.0) << key << ": the ranks' sums differ";
 }
 
 TEST(DataParallel_Allreduce, IsOneCallOnAPackedBufferOfSums) {
-  const bp::RankResults& r = task_results("allreduce");
+  const bp::RankResults r = task_results("allreduce");
   for (const auto& [key, kind] : allreduce_cases()) {
     EXPECT_EQ(bp::rank_result(r, key + "calls"), 1.0)
         << key << ": one MPI_Allreduce for all four blocks";
@@ -692,7 +692,7 @@ TEST(DataParallel_Allreduce, IsOneCallOnAPackedBufferOfSums) {
 }
 
 TEST(DataParallel_Allreduce, PlantedAllreducesAreCaught) {
-  const bp::RankResults& r = task_results("allreduce");
+  const bp::RankResults r = task_results("allreduce");
   ASSERT_LE(bp::rank_result(r, "R4.N13.difference"), 1e-14);
   for (const auto& [name, unused] : planted_allreduces()) {
     (void)unused;
@@ -709,7 +709,7 @@ TEST(DataParallel_Allreduce, PlantedAllreducesAreCaught) {
 }
 
 TEST(DataParallel_Allreduce, AveragingTheRanksGradientsIsCaughtOnUnequalShardsOnly) {
-  const bp::RankResults& r = task_results("allreduce");
+  const bp::RankResults r = task_results("allreduce");
   // Each rank's own mean gradient, averaged over the ranks: (1/R) Σ_k ∇L_k. It is ∇L when every
   // n_k = N/R (the weights n_k/N are all 1/R) and wrong otherwise.
   for (const auto& [key, kind] : allreduce_cases()) {
@@ -733,7 +733,7 @@ std::vector<std::pair<std::string, int>> training_keys() { return case_keys(trai
 
 // [epoch-test]
 TEST(DataParallel_Epoch, LossAndAccuracyCurvesAreChapter10sOver100Epochs) {
-  const bp::RankResults& r = task_results("epoch");
+  const bp::RankResults r = task_results("epoch");
   for (const auto& [key, kind] : training_keys()) {
     EXPECT_LE(bp::rank_result(r, key + "curve"), 1e-12) << key << " (" << kKindNames[kind] << ")";
     EXPECT_LE(bp::rank_result(r, key + "accuracy"), 1e-12)
@@ -742,7 +742,7 @@ TEST(DataParallel_Epoch, LossAndAccuracyCurvesAreChapter10sOver100Epochs) {
 }
 
 TEST(DataParallel_Epoch, ParametersEndAsChapter10sAndEqualOnEveryRank) {
-  const bp::RankResults& r = task_results("epoch");
+  const bp::RankResults r = task_results("epoch");
   for (const auto& [key, kind] : training_keys()) {
     EXPECT_LE(bp::rank_result(r, key + "params"), 1e-12) << key << " (" << kKindNames[kind] << ")";
     EXPECT_EQ(bp::rank_result(r, key + "same_bits"), 1.0)
@@ -751,14 +751,14 @@ TEST(DataParallel_Epoch, ParametersEndAsChapter10sAndEqualOnEveryRank) {
 }
 
 TEST(DataParallel_Epoch, RefusesShardsThatDoNotAddUpToN) {
-  const bp::RankResults& r = task_results("epoch");
+  const bp::RankResults r = task_results("epoch");
   for (int R = 1; R <= bp::test::kTaskRanks; ++R)
     EXPECT_EQ(bp::rank_result(r, std::string("R") + std::to_string(R) + ".refused_everywhere"), 1.0)
         << R << " ranks told N = 14 for 13 samples: every rank must throw bp::ShapeError";
 }
 
 TEST(DataParallel_Epoch, PlantedEpochsAreCaught) {
-  const bp::RankResults& r = task_results("epoch");
+  const bp::RankResults r = task_results("epoch");
   const auto fails = [&r](const std::string& name, const std::string& key) {
     const std::string k = name + "." + key;
     return bp::rank_result(r, k + "curve") > 1e-9 || bp::rank_result(r, k + "params") > 1e-9 ||

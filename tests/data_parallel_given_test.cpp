@@ -232,7 +232,7 @@ TEST(DataParallel_Packing, AShardsRowsAndAnEmptyShard) {
 // Floating-point order: MPI_SUM against the in-rank-order reduction (task "order").
 
 TEST(DataParallel_InRankOrder, IsBitIdenticalForAnyRankCount) {
-  const bp::RankResults& r = task_results("order");
+  const bp::RankResults r = task_results("order");
   for (int R = 2; R <= bp::test::kTaskRanks; ++R)
     EXPECT_TRUE(
         same_digest(r, std::string("R") + std::to_string(R) + ".in_order", r, "R1.in_order"))
@@ -240,7 +240,7 @@ TEST(DataParallel_InRankOrder, IsBitIdenticalForAnyRankCount) {
 }
 
 TEST(DataParallel_InRankOrder, BothWaysAgreeWithBackwardToRounding) {
-  const bp::RankResults& r = task_results("order");
+  const bp::RankResults r = task_results("order");
   for (int R = 1; R <= bp::test::kTaskRanks; ++R)
     for (const std::string way : {"sum", "in_order"})
       EXPECT_LE(
@@ -252,7 +252,7 @@ TEST(DataParallel_InRankOrder, BothWaysAgreeWithBackwardToRounding) {
 TEST(DataParallel_InRankOrder, TheRanksPartialSumsInRankOrderAreNotIdentical) {
   // Planted: the in-rank-order reduction with the ranks' shares as its unit. It is deterministic
   // for a given R, but its unit moves with R, so the bits do too: the check above can fail.
-  const bp::RankResults& r = task_results("order");
+  const bp::RankResults r = task_results("order");
   bool differs = false;
   for (int R = 2; R <= bp::test::kTaskRanks; ++R)
     differs =
@@ -262,9 +262,9 @@ TEST(DataParallel_InRankOrder, TheRanksPartialSumsInRankOrderAreNotIdentical) {
 }
 
 TEST(DataParallel_Worlds, TheFirstRRanksOfAWorldActAsAWorldOfR) {
-  const bp::RankResults& sub = task_results("order");
+  const bp::RankResults sub = task_results("order");
   for (int R = 1; R <= bp::test::kTaskRanks; ++R) {
-    const bp::RankResults& world = task_results("world", R);
+    const bp::RankResults world = task_results("world", R);
     for (const std::string way : {"sum", "in_order"}) {
       const std::string a = "world." + way, b = std::string("R") + std::to_string(R) + "." + way;
       EXPECT_TRUE(same_digest(world, a, sub, b))
@@ -278,7 +278,7 @@ TEST(DataParallel_Worlds, TheFirstRRanksOfAWorldActAsAWorldOfR) {
 // Starting ranks: results and failures come back (mpirun.hpp).
 
 TEST(DataParallel_Ranks, RankZerosResultsComeBackExactly) {
-  const bp::RankResults& r = task_results("results", 3);
+  const bp::RankResults r = task_results("results", 3);
   EXPECT_EQ(bp::rank_result(r, "rank"), 0.0);
   EXPECT_EQ(bp::rank_result(r, "third"), 1.0 / 3.0);
   EXPECT_EQ(bp::rank_result(r, "negative"), -2.5e300);

@@ -40,6 +40,9 @@ int main_with_rank_tasks(int argc, char** argv, const std::map<std::string, Rank
 
 /// In a test: rank 0's results of task `name` on `ranks` ranks of this program under mpirun.
 /// Run once per program and (name, ranks); what the task threw is thrown again, every time.
+/// Tests keep a copy (`const RankResults r = task_results("epoch");`): a reference bound to
+/// the result is sound, but g++ 14's -Wdangling-reference cannot tell, for a name passed as a
+/// temporary std::string.
 const RankResults& task_results(const std::string& name, int ranks = kTaskRanks);
 
 /// In a task: the first `r` ranks of `world` as a communicator of their own, MPI_COMM_NULL on
