@@ -270,14 +270,15 @@ inline bool publish_rates(const std::filesystem::path& dir, const std::vector<Ra
   table.fill(std::numeric_limits<double>::quiet_NaN());
   table.col(0) = arma::regspace<arma::vec>(0, static_cast<double>(rows) - 1);
   std::vector<std::string> header = {"epoch"};
-  std::vector<PlotVariable> vars = {{"title", title}};
+  // The runaway bound, drawn as a dashed line (the runs share one data set, so one K).
+  const arma::uword K = std::max<arma::uword>(runs.front().history.classes, 2);
+  std::vector<PlotVariable> vars = {
+      {"title", title},
+      {"bound", number_text(runaway_loss(K))},
+      {"bound_text", "100 ln " + std::to_string(K) + ": diverged above"}};
+  bool marked = false;
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const History& history = runs[r].history;
-    if (r == 0) {  // the runaway bound, drawn as a dashed line
-      const arma::uword K = std::max<arma::uword>(history.classes, 2);
-      vars.push_back({"bound", number_text(runaway_loss(K))});
-      vars.push_back({"bound_text", "100 ln " + std::to_string(K) + ": diverged above"});
-    }
     for (arma::uword e = 0; e < history.loss.n_elem; ++e)
       if (std::isfinite(history.loss(e))) table(e, r + 1) = history.loss(e);
     std::string name = "lr " + number_text(runs[r].rate);
@@ -287,15 +288,15 @@ inline bool publish_rates(const std::filesystem::path& dir, const std::vector<Ra
       // bound, or the last finite one before a loss or a step that was not.
       const arma::uword e = history.epochs_run;
       const bool bound_passed = std::isfinite(history.loss(e)) && !history.step_not_finite;
-      if ((bound_passed || e > 0) && vars.size() == 3) {
+      if ((bound_passed || e > 0) && !marked) {
+        marked = true;
         const arma::uword last = bound_passed ? e : e - 1;
         vars.push_back({"mark_x", std::to_string(last)});
         vars.push_back({"mark_y", number_text(history.loss(last))});
         std::ostringstream text;
         text << "lr " << runs[r].rate << ": loss " << std::setprecision(3) << history.loss(last);
         if (bound_passed)
-          text << " at epoch " << e << ", above 100 ln "
-               << std::max<arma::uword>(history.classes, 2);
+          text << " at epoch " << e << ", above 100 ln " << K;
         else
           text << " after " << last << (last == 1 ? " epoch" : " epochs") << ", infinite after "
                << e;
